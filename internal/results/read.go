@@ -50,8 +50,8 @@ func DecodeJSON(data []byte) (*Result, error) {
 		case "spikes":
 			return object(d, func(pop string) error {
 				var raw struct {
-					Neuron []int32      `json:"neuron"`
-					TimeMs []nullFloat  `json:"time_ms"`
+					Neuron []int32     `json:"neuron"`
+					TimeMs []nullFloat `json:"time_ms"`
 				}
 				if err := d.Decode(&raw); err != nil {
 					return fmt.Errorf("spikes of %q: %w", pop, err)
