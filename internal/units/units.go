@@ -10,7 +10,6 @@ package units
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 )
@@ -99,18 +98,32 @@ func (d Dim) String() string {
 	if d.IsZero() {
 		return "1"
 	}
-	// A named unit times powers of m and s.
+	// A named unit times powers of m and s, the simplest such form.
+	best, bestScore := "", 1<<30
 	for _, n := range printNames {
 		r := d.Div(n.dim)
 		if r[Mass] == 0 && r[Current] == 0 && r[Temperature] == 0 && r[Amount] == 0 && r[Luminosity] == 0 {
-			return joinTerms([]term{{n.sym, 1}, {"m", int(r[Length])}, {"s", int(r[TimeDim])}})
+			score := abs(int(r[Length])) + abs(int(r[TimeDim]))
+			if score < bestScore {
+				best, bestScore = joinTerms([]term{{n.sym, 1}, {"m", int(r[Length])}, {"s", int(r[TimeDim])}}), score
+			}
 		}
+	}
+	if best != "" {
+		return best
 	}
 	var ts []term
 	for i, e := range d {
 		ts = append(ts, term{baseSymbols[i], int(e)})
 	}
 	return joinTerms(ts)
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 type term struct {
@@ -180,36 +193,65 @@ func (d Dim) Name() string {
 }
 
 // Unit is a named unit: a dimension and the factor to SI base units.
+// Every unit snnc knows is a power of ten of SI base units, so Scale is
+// always 10^Pow10; Pow10 lets callers scale decimal literals exactly
+// ("1 uF/cm2" is 0.01 F/m^2, not 0.009999999999999998).
 type Unit struct {
 	Dim   Dim
 	Scale float64
+	Pow10 int
 }
 
 // Mul, Div and Pow combine units.
-func (u Unit) Mul(v Unit) Unit { return Unit{u.Dim.Mul(v.Dim), u.Scale * v.Scale} }
-func (u Unit) Div(v Unit) Unit { return Unit{u.Dim.Div(v.Dim), u.Scale / v.Scale} }
-func (u Unit) Pow(n int) Unit  { return Unit{u.Dim.Pow(n), math.Pow(u.Scale, float64(n))} }
+func (u Unit) Mul(v Unit) Unit { return mk(u.Dim.Mul(v.Dim), u.Pow10+v.Pow10) }
+func (u Unit) Div(v Unit) Unit { return mk(u.Dim.Div(v.Dim), u.Pow10-v.Pow10) }
+func (u Unit) Pow(n int) Unit  { return mk(u.Dim.Pow(n), u.Pow10*n) }
+
+func mk(d Dim, p10 int) Unit { return Unit{d, pow10(p10), p10} }
+
+// pow10 returns 10^n correctly rounded.
+func pow10(n int) float64 {
+	x, _ := strconv.ParseFloat("1e"+strconv.Itoa(n), 64)
+	return x
+}
+
+// ScaleDecimal returns the decimal literal raw (as written in source, e.g.
+// "0.3", "1e-3") times 10^p10, correctly rounded to float64.
+func ScaleDecimal(raw string, p10 int) (float64, error) {
+	if p10 == 0 {
+		return strconv.ParseFloat(raw, 64)
+	}
+	mant, exp := raw, 0
+	if i := strings.IndexAny(raw, "eE"); i >= 0 {
+		e, err := strconv.Atoi(raw[i+1:])
+		if err != nil {
+			return 0, err
+		}
+		mant, exp = raw[:i], e
+	}
+	return strconv.ParseFloat(mant+"e"+strconv.Itoa(exp+p10), 64)
+}
 
 // baseUnits are the unit words that take SI prefixes.
 var baseUnits = map[string]Unit{
-	"s":   {Time, 1},
-	"Hz":  {Frequency, 1},
-	"V":   {Voltage, 1},
-	"A":   {Ampere, 1},
-	"ohm": {Resistance, 1},
-	"S":   {Conductance, 1},
-	"F":   {Capacitance, 1},
-	"m":   {Metre, 1},
-	"mol": {Dim{Amount: 1}, 1},
-	"K":   {Dim{Temperature: 1}, 1},
-	"g":   {Dim{Mass: 1}, 1e-3},
-	"cd":  {Dim{Luminosity: 1}, 1},
+	"s":   mk(Time, 0),
+	"Hz":  mk(Frequency, 0),
+	"V":   mk(Voltage, 0),
+	"A":   mk(Ampere, 0),
+	"ohm": mk(Resistance, 0),
+	"S":   mk(Conductance, 0),
+	"F":   mk(Capacitance, 0),
+	"m":   mk(Metre, 0),
+	"mol": mk(Dim{Amount: 1}, 0),
+	"K":   mk(Dim{Temperature: 1}, 0),
+	"g":   mk(Dim{Mass: 1}, -3),
+	"cd":  mk(Dim{Luminosity: 1}, 0),
 }
 
 // prefixes are the SI prefixes accepted before a unit word.
-var prefixes = map[string]float64{
-	"p": 1e-12, "n": 1e-9, "u": 1e-6, "m": 1e-3, "c": 1e-2,
-	"k": 1e3, "M": 1e6, "G": 1e9,
+var prefixes = map[string]int{
+	"p": -12, "n": -9, "u": -6, "m": -3, "c": -2,
+	"k": 3, "M": 6, "G": 9,
 }
 
 // Lookup resolves one unit word: a base unit ("mV" is milli + V), optionally
@@ -234,7 +276,7 @@ func lookupPrefixed(name string) (Unit, bool) {
 	if len(name) > 1 {
 		if f, ok := prefixes[name[:1]]; ok {
 			if u, ok := baseUnits[name[1:]]; ok {
-				return Unit{u.Dim, f * u.Scale}, true
+				return mk(u.Dim, f+u.Pow10), true
 			}
 		}
 	}
@@ -250,7 +292,7 @@ func Parse(s string) (Unit, error) {
 	if s == "" {
 		return Unit{}, fmt.Errorf("empty unit")
 	}
-	res := Unit{Scale: 1}
+	res := mk(Dim{}, 0)
 	op := byte('*')
 	first := true
 	for {
@@ -263,7 +305,7 @@ func Parse(s string) (Unit, error) {
 		var u Unit
 		switch {
 		case tok == "1" && first:
-			u = Unit{Scale: 1}
+			u = mk(Dim{}, 0)
 		default:
 			name, pow := tok, 1
 			if j := strings.IndexByte(tok, '^'); j >= 0 {

@@ -105,3 +105,20 @@ func TestName(t *testing.T) {
 		t.Errorf("names: %q %q %q", Voltage.Name(), Time.Name(), Conductance.Div(Area).Name())
 	}
 }
+
+func TestScaleDecimal(t *testing.T) {
+	u, _ := Parse("uF/cm2")
+	if x, _ := ScaleDecimal("1", u.Pow10); x != 0.01 {
+		t.Errorf("1 uF/cm2 = %v, want 0.01", x)
+	}
+	mv, _ := Lookup("mV")
+	if x, _ := ScaleDecimal("-54.387", mv.Pow10); x != -0.054387 {
+		t.Errorf("-54.387 mV = %v", x)
+	}
+	if x, _ := ScaleDecimal("1e-3", 3); x != 1 {
+		t.Errorf("1e-3 * 1e3 = %v", x)
+	}
+	if u.Scale != 0.01 {
+		t.Errorf("uF/cm2 scale %v", u.Scale)
+	}
+}
