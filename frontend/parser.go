@@ -423,7 +423,7 @@ func (p *parser) parseNeuronItem() NeuronItem {
 		x := &InputDecl{Doc: doc, Input: kw}
 		if x.Name = p.parseIdent("input name"); x.Name != nil {
 			if _, ok := p.expect(COLON, "':' and a unit after input name"); ok {
-				x.Unit = p.parseUnit(false, 0)
+				x.Unit = p.parseUnit(false)
 			}
 		}
 		x.Comment = p.endItem("input")
@@ -771,7 +771,7 @@ func (p *parser) parsePrimary() Expr {
 	case NUMBER:
 		n := p.parseNumber()
 		if p.tok == IDENT && p.pos.Line == n.ValuePos.Line {
-			return &QuantityLit{Number: n, Unit: p.parseUnit(true, n.ValuePos.Line)}
+			return &QuantityLit{Number: n, Unit: p.parseUnit(true)}
 		}
 		return n
 	case STRING:
@@ -845,14 +845,16 @@ func isUnitWord(name string) bool {
 
 // parseUnit parses a unit: UnitTerm {('*' | '/') UnitTerm}.
 //
-// In a quantity (quantity is true), the unit follows a number on line, and
-// it continues past '*' or '/' only if a unit word follows on the same line,
-// so `20 mV / 2 ms` is (20 mV)/(2 ms) and `1 uF/cm2 * area` is (1 uF/cm2) *
-// area. A '^' is a power of the unit only when followed by an integer.
+// In a quantity (quantity is true) the unit follows a number (on the same
+// line: that is checked by the caller). It continues past '*' or '/' only if
+// a unit word follows, so `20 mV / 2 ms` is (20 mV)/(2 ms) and
+// `1 uF/cm2 * area` is (1 uF/cm2) * area; a '^' is a power of the unit only
+// when an integer follows. Line breaks play no part in these decisions, so
+// the formatter may join lines.
 //
-// After "input NAME :" (quantity false), everything up to the end of the
-// item is the unit, and it may be "1" or start with "1/".
-func (p *parser) parseUnit(quantity bool, line int) *UnitExpr {
+// After "input NAME :" (quantity false) the unit runs to the end of the
+// item, and it may be "1" or start with "1/".
+func (p *parser) parseUnit(quantity bool) *UnitExpr {
 	u := &UnitExpr{}
 	for {
 		t := &UnitTerm{}
@@ -875,13 +877,12 @@ func (p *parser) parseUnit(quantity bool, line int) *UnitExpr {
 		p.next()
 		u.Terms = append(u.Terms, t)
 		if p.tok == POW {
-			p.parseUnitPower(t, quantity, line)
+			p.parseUnitPower(t, quantity)
 		}
-		next := p.peek(1)
 		if p.tok != MUL && p.tok != QUO {
 			return u
 		}
-		if quantity && (next.tok != IDENT || next.pos.Line != line || !isUnitWord(next.lit)) {
+		if next := p.peek(1); quantity && (next.tok != IDENT || !isUnitWord(next.lit)) {
 			return u
 		}
 	}
@@ -889,14 +890,14 @@ func (p *parser) parseUnit(quantity bool, line int) *UnitExpr {
 
 // parseUnitPower parses `^N` or `^-N` after a unit word. In a quantity, a
 // '^' not followed by an integer is left for the expression parser.
-func (p *parser) parseUnitPower(t *UnitTerm, quantity bool, line int) {
+func (p *parser) parseUnitPower(t *UnitTerm, quantity bool) {
 	k := 1
 	if p.peek(k).tok == SUB {
 		k++
 	}
 	n := p.peek(k)
 	isInt := n.tok == NUMBER && strings.Trim(n.lit, "0123456789") == ""
-	if quantity && (!isInt || n.pos.Line != line) {
+	if quantity && !isInt {
 		return
 	}
 	t.Caret = p.pos
