@@ -607,7 +607,7 @@ func (c *checker) callArgs(call *CallExpr, name string, sig []string) (map[strin
 	return out, true
 }
 
-func optional(p string) bool   { return len(p) > 0 && p[len(p)-1] == '?' }
+func optional(p string) bool { return len(p) > 0 && p[len(p)-1] == '?' }
 func paramName(p string) string {
 	if optional(p) {
 		return p[:len(p)-1]
