@@ -1,0 +1,69 @@
+package driver
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"snnc/internal/results"
+	"snnc/ir"
+)
+
+// UsageError is an error in how a command was invoked (a flag value that
+// names nothing, a missing choice), as opposed to an error in the program.
+type UsageError struct{ Err error }
+
+func (e *UsageError) Error() string { return e.Err.Error() }
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// PickNetwork returns the network named name, or the only network of m when
+// name is "". A missing or ambiguous choice is a *UsageError.
+func PickNetwork(m *ir.Module, path, name string) (*ir.Network, error) {
+	var names []string
+	for _, n := range m.Networks {
+		names = append(names, n.Name)
+	}
+	if name != "" {
+		if n := m.Network(name); n != nil {
+			return n, nil
+		}
+		if len(names) == 0 {
+			return nil, &UsageError{fmt.Errorf("%s declares no network (looked for %q)", path, name)}
+		}
+		return nil, &UsageError{fmt.Errorf("%s has no network %q (it has %s)", path, name, strings.Join(names, ", "))}
+	}
+	switch len(names) {
+	case 0:
+		return nil, fmt.Errorf("%s declares no network: nothing to run", path)
+	case 1:
+		return m.Networks[0], nil
+	}
+	return nil, &UsageError{fmt.Errorf("%s has %d networks (%s): choose one with --network", path, len(names), strings.Join(names, ", "))}
+}
+
+// RunOptions are the run-time choices of `snnc run`.
+type RunOptions struct {
+	Network  string     // "" for the only one
+	Duration float64    // simulated time in s; 0 keeps the network's
+	Seed     *uint64    // nil keeps the network's
+	Sets     []Override // --set POP.NAME=VALUE, applied after the program's own values
+	Threads  int        // worker goroutines; 0: GOMAXPROCS (results never depend on it)
+	// Progress, if set, is called from time to time with the number of
+	// steps done and the total.
+	Progress func(done, total int64)
+}
+
+// Run simulates a network of m with the reference interpreter. path is the
+// program's file (relative data files are found beside it).
+func Run(m *ir.Module, path string, opt RunOptions) (*results.Result, error) {
+	net, err := PickNetwork(m, path, opt.Network)
+	if err != nil {
+		return nil, err
+	}
+	if opt.Duration > 0 {
+		m = m.Clone()
+		net = m.Network(net.Name)
+		net.Duration = opt.Duration
+	}
+	return simulate(m, net.Name, filepath.Dir(path), opt)
+}
