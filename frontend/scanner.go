@@ -143,7 +143,7 @@ func (s *Scanner) Scan() (pos Pos, tok Token, lit string) {
 		s.next()
 		switch ch {
 		case -1:
-			if s.insertSemi {
+			if s.insertSemi && !s.inParens() {
 				s.insertSemi = false
 				return pos, SEMI, "\n"
 			}
@@ -195,7 +195,7 @@ func (s *Scanner) scanOperator(ch rune, pos Pos) Token {
 		return tok
 	}
 	switch ch {
-	case utf8.RuneError, 0:
+	case utf8.RuneError, 0, bom:
 		// already reported by next
 	case '&', '|':
 		s.error(pos, fmt.Sprintf("invalid character %q (did you mean '%c%c'?)", ch, ch, ch))

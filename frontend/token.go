@@ -147,7 +147,7 @@ var tokens = [numTokens]struct {
 
 // operators maps an operator's spelling to its token; built from tokens.
 var operators = func() map[string]Token {
-	m := make(map[string]Token)
+	m := map[string]Token{";": SEMI}
 	for t := ADD; t < numTokens; t++ {
 		m[tokens[t].text] = t
 	}
