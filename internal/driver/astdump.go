@@ -108,6 +108,9 @@ func (d *dumper) structValue(v reflect.Value, depth int, label string) {
 			continue
 		}
 		if s, ok := scalar(fv); ok {
+			if fv.IsZero() && fv.Type().Implements(stringerType) {
+				continue // an enum's zero value (a missing operator, …)
+			}
 			head += " " + f.Name + "=" + s
 			continue
 		}

@@ -62,7 +62,7 @@ func TestDumpAST(t *testing.T) {
     tBinary @1:1 Op=*
       X: tIdent @1:1 Name="a"
       Y: tIdent @1:5 Name="b"
-    tBinary Op=+
+    tBinary
       Y: tIdent @2:3 Name="c"
     nil
 `
