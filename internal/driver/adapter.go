@@ -18,27 +18,41 @@ var ErrNotYet = errors.New("not implemented yet")
 
 func notYet(what string) error { return fmt.Errorf("%s: %w", what, ErrNotYet) }
 
-// compileSource checks and lowers .snn source.
-// Will call: frontend.CompileFile(path, frontend.Options{}).
+// compileSource checks and lowers .snn source (frontend.CompileSource,
+// which also verifies the module it lowers).
 func compileSource(path string, src []byte) (*ir.Module, error) {
-	// Until the checker lands, at least report syntax errors.
-	if _, errs := frontend.ParseFile(path, src); len(errs) > 0 {
-		return nil, newDiagnostics(errs, path, src)
+	m, prog, errs := frontend.CompileSource(path, src, frontend.Options{})
+	if len(errs) > 0 {
+		d := newDiagnostics(errs, path, src)
+		d.program = prog
+		return nil, d
 	}
-	return nil, notYet("checking and lowering .snn source (frontend.CompileFile)")
+	return m, nil
 }
 
 // formatSource returns the canonical layout of .snn source.
-// Will call: frontend.FormatSource.
 func formatSource(path string, src []byte) ([]byte, frontend.ErrorList) {
-	if _, errs := frontend.ParseFile(path, src); len(errs) > 0 {
-		return nil, errs
-	}
-	return nil, frontend.ErrorList{{Pos: frontend.Pos{File: path}, Msg: notYet("formatting (frontend.FormatSource)").Error()}}
+	return frontend.FormatSource(path, src)
 }
 
-// verify checks a module. Will call: ir.Verify.
-func verify(m *ir.Module) frontend.ErrorList { return nil }
+// verify checks a module read from IR text (ir.Verify); each problem
+// becomes a diagnostic at the file (the verifier has no positions).
+func verify(path string, m *ir.Module) frontend.ErrorList {
+	err := ir.Verify(m)
+	if err == nil {
+		return nil
+	}
+	var list frontend.ErrorList
+	var vl ir.ErrorList
+	if errors.As(err, &vl) {
+		for _, e := range vl {
+			list.Add(frontend.Pos{File: path}, e.Error())
+		}
+	} else {
+		list.Add(frontend.Pos{File: path}, err.Error())
+	}
+	return list
+}
 
 // simulate instantiates network net of m and runs the reference
 // interpreter. Will call: instance.Build(m, net, instance.Options{Seed,

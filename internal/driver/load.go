@@ -49,6 +49,7 @@ type Diagnostics struct {
 	List frontend.ErrorList
 	// sources caches file contents for the source lines of messages.
 	sources map[string][]byte
+	program *frontend.Program // the loaded program, for imported files and the stdlib
 }
 
 func (d *Diagnostics) Error() string { return d.List.Error() }
@@ -64,6 +65,9 @@ func (d *Diagnostics) Format(w io.Writer, max int) {
 
 func (d *Diagnostics) source(file string) []byte {
 	if src, ok := d.sources[file]; ok {
+		return src
+	}
+	if src := d.program.Source(file); src != nil {
 		return src
 	}
 	if d.sources == nil {
@@ -122,15 +126,13 @@ func Load(path string) (*ir.Module, error) {
 		return nil, err
 	}
 	var m *ir.Module
-	if kind == IRText {
-		m, err = parseIR(path, src)
-	} else {
-		m, err = compileSource(path, src)
+	if kind == Source {
+		return compileSource(path, src) // lowering verifies
 	}
-	if err != nil {
+	if m, err = parseIR(path, src); err != nil {
 		return nil, err
 	}
-	if errs := verify(m); len(errs) > 0 {
+	if errs := verify(path, m); len(errs) > 0 {
 		return nil, newDiagnostics(errs, path, src)
 	}
 	return m, nil
