@@ -42,6 +42,9 @@ func Main(args []string, stdout, stderr io.Writer) (code int) {
 			code = exitInternal
 		}
 	}()
+	if os.Getenv("SNNC_TEST_PANIC") != "" {
+		panic("SNNC_TEST_PANIC is set") // lets the CLI tests see exit code 3
+	}
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
 	cmd, err := root.ExecuteC()
