@@ -37,7 +37,10 @@ func TestGolden(t *testing.T) {
 }
 
 // TestTestdata parses every testdata/*.ir file: each must verify, print
-// back to itself byte for byte, and reach a fixed point.
+// back to itself byte for byte, and reach a fixed point. module.ir is the
+// golden output of the hand-built module (-update rewrites it); the others
+// are snapshots of the frontend's output for testdata/*.snn and the
+// standard models (regenerate with snnc dump --emit=ir FILE.snn).
 func TestTestdata(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.ir"))
 	if len(files) == 0 {

@@ -602,6 +602,10 @@ func (v *verifier) wave(w string, wv Wave) {
 			v.errorf("%s: unknown %v argument %q (want %s)", w, wv.Kind, a.Name, want)
 		case math.IsNaN(a.Value) || math.IsInf(a.Value, 0) && !(wv.Kind == WaveStep && a.Name == "to" && a.Value > 0):
 			v.errorf("%s: argument %s is %s", w, a.Name, FormatFloat(a.Value))
+		case (a.Name == "period" || a.Name == "freq") && !(a.Value > 0):
+			v.errorf("%s: %s is %s, must be positive", w, a.Name, FormatFloat(a.Value))
+		case (a.Name == "duty" || a.Name == "phase") && !(a.Value >= 0 && a.Value <= 1):
+			v.errorf("%s: %s is %s, must be a fraction of the period in [0, 1]", w, a.Name, FormatFloat(a.Value))
 		}
 		seen[a.Name] = true
 	}

@@ -158,6 +158,11 @@ func TestVerifyErrors(t *testing.T) {
 			w := &tiny(m).Stims[0].Wave
 			w.Args = append(w.Args, WaveArg{"slope", 1})
 		}, `unknown sine argument "slope" (want amp, freq, offset, phase)`},
+		{"wave freq", func(m *Module) { tiny(m).Stims[0].Wave.Args[1].Value = 0 }, "network tiny: stim bias: freq is 0, must be positive"},
+		{"wave phase", func(m *Module) {
+			w := &tiny(m).Stims[0].Wave
+			w.Args = append(w.Args, WaveArg{"phase", 2})
+		}, "phase is 2, must be a fraction of the period in [0, 1]"},
 		{"wave file missing", func(m *Module) { tiny(m).Stims[1].Wave.File = "" }, "file waveform without a file"},
 		{"record unknown var", func(m *Module) { tiny(m).Records[1].Var = "w" }, "network tiny: record exc.w: unit lif has no state, let or input w"},
 		{"record unknown pop", func(m *Module) { tiny(m).Records[0].Pop = "x" }, "network tiny: record x spikes: unknown pop x"},
