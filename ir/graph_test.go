@@ -3,6 +3,8 @@ package ir
 import (
 	"bytes"
 	"math"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -367,5 +369,67 @@ func TestLookups(t *testing.T) {
 	}
 	if w := n.Stims[0].Wave; func() bool { v, ok := w.Arg("freq"); return !ok || v != 10 }() {
 		t.Error("Wave.Arg")
+	}
+}
+
+func TestRewriteCompactFormat(t *testing.T) {
+	m := buildModule()
+	before := Print(m)
+	for _, u := range m.Units {
+		u.G.Sin(u.G.Const(42)) // dead nodes
+		u.Compact()
+		if got := len(u.G.PostOrder(u.Roots()...)); got != u.G.Len() {
+			t.Errorf("unit %s: %d reachable of %d nodes after Compact", u.Name, got, u.G.Len())
+		}
+	}
+	for _, n := range m.Networks {
+		n.G.Const(42)
+		n.Compact()
+	}
+	if !bytes.Equal(Print(m), before) {
+		t.Fatalf("Compact changed the printed form:\n%s", diffLines(string(before), string(Print(m))))
+	}
+	// After Compact, node ids are the printed numbers.
+	hh := m.Unit("hh")
+	if !strings.Contains(string(before), "spike %"+strconv.Itoa(int(hh.Spike))+"\n") {
+		t.Errorf("spike node %d is not the printed number", hh.Spike)
+	}
+	// Rewrite with Fold: constants fold, structure otherwise kept.
+	lif := m.Unit("lif")
+	lif.AddLet("k", dimOne, lif.G.Mul(lif.G.Const(2), lif.G.Const(3)))
+	calls := 0
+	lif.Rewrite(func(id NodeID) NodeID { calls++; return lif.G.Fold(id) })
+	if !lif.G.IsConst(lif.Let("k").Expr, 6) {
+		t.Error("Rewrite(Fold) did not fold the let")
+	}
+	nonNil := 0
+	for _, r := range lif.Roots() {
+		if r != NoNode {
+			nonNil++
+		}
+	}
+	if calls != nonNil {
+		t.Errorf("Rewrite called f %d times for %d roots", calls, nonNil)
+	}
+	if err := Verify(m); err != nil {
+		t.Error(err)
+	}
+	// Format.
+	g := hh.G
+	for _, c := range []struct {
+		id   NodeID
+		want string
+	}{
+		{hh.State("V").Tau, "C / (gNa * pow(m, 3) * h + gK * pow(n, 4) + gL)"},
+		{hh.Spike, "V > Vth"},
+		{g.Sub(g.Const(1), g.Sub(g.Ref(OpState, "a"), g.Const(-2))), "1 - (a - (-2))"},
+		{g.Neg(g.Add(g.Time(), g.Const(1))), "-(t + 1)"},
+		{g.Mul(g.Neg(g.Time()), g.Exprel(g.Time())), "-t * exprel(t)"},
+		{g.Select(g.And(g.Lt(g.Time(), g.Const(1)), g.Not(g.Time())), g.Const(1), g.Const(0)), "select(t < 1 && not(t), 1, 0)"},
+		{NodeID(-5), "<bad node -5>"},
+	} {
+		if got := g.Format(c.id); got != c.want {
+			t.Errorf("Format = %q, want %q", got, c.want)
+		}
 	}
 }

@@ -406,42 +406,17 @@ func (p *Pop) Set(name string) *PopSet {
 // and the verifier use: param defaults, state inits, lets, dynamics (per
 // state: tau, drive, rate, deriv), spike, reset values, refractory. Absent
 // expressions (NoNode) are included.
-func (u *Unit) Roots() []NodeID {
-	var r []NodeID
-	for _, p := range u.Params {
-		r = append(r, p.Default)
-	}
-	for _, s := range u.States {
-		r = append(r, s.Init)
-	}
-	for _, l := range u.Lets {
-		r = append(r, l.Expr)
-	}
-	for _, s := range u.States {
-		r = append(r, s.Tau, s.Drive, s.Rate, s.Deriv)
-	}
-	r = append(r, u.Spike)
-	for _, a := range u.Reset {
-		r = append(r, a.Value)
-	}
-	return append(r, u.Refractory)
-}
+func (u *Unit) Roots() []NodeID { return derefAll(u.rootPtrs()) }
 
 // Roots returns the network's root expressions in the fixed order the
 // printer and the verifier use: pop sets, source rates, projection weights
 // and delays.
-func (n *Network) Roots() []NodeID {
-	var r []NodeID
-	for _, p := range n.Pops {
-		for _, s := range p.Sets {
-			r = append(r, s.Expr)
-		}
-	}
-	for _, s := range n.Sources {
-		r = append(r, s.Rate)
-	}
-	for _, p := range n.Projections {
-		r = append(r, p.Weight, p.Delay)
+func (n *Network) Roots() []NodeID { return derefAll(n.rootPtrs()) }
+
+func derefAll(ps []*NodeID) []NodeID {
+	r := make([]NodeID, len(ps))
+	for i, p := range ps {
+		r[i] = *p
 	}
 	return r
 }
