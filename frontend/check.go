@@ -214,8 +214,6 @@ func (c *checker) checkModel(m *model) {
 		v := c.letValue(m, l.Name.Name)
 		if v.kind == kQty {
 			u.AddLet(l.Name.Name, v.dim, v.node)
-		} else if v.kind == kBool {
-			c.errorf(l.Value.Pos(), "let %s is a condition; lets must be quantities", l.Name.Name)
 		}
 	}
 
@@ -463,8 +461,10 @@ func (c *checker) letValue(m *model, name string) val {
 		return prev
 	}
 	if v.kind != kQty && v.kind != kBad {
-		if v.kind != kBool {
-			c.errorf(l.Value.Pos(), "let %s must be a quantity", name)
+		if v.kind == kBool {
+			c.errorf(l.Value.Pos(), "let %s is a condition; lets must be quantities (write the condition where it is used, e.g. in spike when)", name)
+		} else {
+			c.errorf(l.Value.Pos(), "let %s must be a quantity, found %s", name, kindWord(v.kind))
 		}
 		v = bad
 	}
