@@ -895,13 +895,14 @@ func describe(v val) string {
 	return fmtQty(v)
 }
 
-// fmtSeconds prints a time in a readable unit.
+// fmtSeconds prints a time in a readable unit: ms for the usual range of
+// time steps and delays (0.01 ms to 1 s), else us or s.
 func fmtSeconds(x float64) string {
 	a := math.Abs(x)
 	switch {
 	case a == 0:
 		return "0 ms"
-	case a < 1e-3:
+	case a < 1e-5:
 		return fmt.Sprintf("%.10g us", x*1e6)
 	case a < 1:
 		return fmt.Sprintf("%.10g ms", x*1e3)
