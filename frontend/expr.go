@@ -445,7 +445,9 @@ func (c *checker) unitOf(u *UnitExpr) (units.Unit, bool) {
 func (c *checker) suggest(name string) string {
 	best, bestD := "", 3
 	for _, cand := range c.visibleNames {
-		if d := editDistance(name, cand); d < bestD && d < len(name) {
+		// A one-letter name has every other one-letter name at distance 1:
+		// suggest only a different case (V for v), not an arbitrary letter.
+		if d := editDistance(name, cand); d < bestD && (d < len(name) || strings.EqualFold(name, cand)) {
 			best, bestD = cand, d
 		}
 	}

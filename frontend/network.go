@@ -185,7 +185,7 @@ func (c *checker) checkNetwork(d *NetworkDecl, dir string) *ir.Network {
 				dim, k := modelVarDim(m.unit, name)
 				if k != "param" && k != "state" {
 					if k == "" {
-						c.errorf(a.Name.Pos(), "neuron %s has no param or state named %s", m.unit.Name, name)
+						c.errorf(a.Name.Pos(), "neuron %s has no param or state named %s%s", m.unit.Name, name, c.suggestMember(m.unit, name, "param", "state"))
 					} else {
 						c.errorf(a.Name.Pos(), "%s is a %s of %s; a population sets params and initial states", name, k, m.unit.Name)
 					}
@@ -238,7 +238,7 @@ func (c *checker) checkNetwork(d *NetworkDecl, dir string) *ir.Network {
 			dim, k := modelVarDim(m.unit, it.Input.Name)
 			if k != "input" {
 				if k == "" {
-					c.errorf(it.Input.Pos(), "neuron %s has no input named %s (stimuli drive inputs)", m.unit.Name, it.Input.Name)
+					c.errorf(it.Input.Pos(), "neuron %s has no input named %s (stimuli drive inputs)%s", m.unit.Name, it.Input.Name, c.suggestMember(m.unit, it.Input.Name, "input"))
 				} else {
 					c.errorf(it.Input.Pos(), "%s is a %s of %s; stimuli drive inputs (declare input %s : …)", it.Input.Name, k, m.unit.Name, it.Input.Name)
 				}
@@ -260,7 +260,7 @@ func (c *checker) checkNetwork(d *NetworkDecl, dir string) *ir.Network {
 			if it.Var != nil {
 				if _, k := modelVarDim(m.unit, it.Var.Name); k != "state" && k != "let" && k != "input" {
 					if k == "" {
-						c.errorf(it.Var.Pos(), "neuron %s has no state, let or input named %s", m.unit.Name, it.Var.Name)
+						c.errorf(it.Var.Pos(), "neuron %s has no state, let or input named %s%s", m.unit.Name, it.Var.Name, c.suggestMember(m.unit, it.Var.Name, "state", "let", "input"))
 					} else {
 						c.errorf(it.Var.Pos(), "%s is a %s of %s; only states, lets and inputs can be recorded", it.Var.Name, k, m.unit.Name)
 					}
@@ -336,7 +336,7 @@ func (c *checker) checkNetwork(d *NetworkDecl, dir string) *ir.Network {
 		tdim, k := modelVarDim(m.unit, cd.Target.Name)
 		if k != "state" && k != "input" {
 			if k == "" {
-				c.errorf(cd.Target.Pos(), "neuron %s has no state or input named %s (a connection adds its weight to a state or an input)", m.unit.Name, cd.Target.Name)
+				c.errorf(cd.Target.Pos(), "neuron %s has no state or input named %s (a connection adds its weight to a state or an input)%s", m.unit.Name, cd.Target.Name, c.suggestMember(m.unit, cd.Target.Name, "state", "input"))
 			} else {
 				c.errorf(cd.Target.Pos(), "%s is a %s of %s; a connection targets a state or an input", cd.Target.Name, k, m.unit.Name)
 			}
@@ -846,6 +846,37 @@ func (c *checker) dataFile(pos Pos, dir, name string) (string, bool) {
 func (c *checker) suggestModel(name string) string {
 	save := c.visibleNames
 	c.visibleNames = c.prog.modelNames()
+	s := c.suggest(name)
+	c.visibleNames = save
+	return s
+}
+
+// suggestMember proposes a declaration of unit u of one of the given
+// kinds ("param", "state", "input", "let") for a misspelt name.
+func (c *checker) suggestMember(u *ir.Unit, name string, kinds ...string) string {
+	var names []string
+	for _, k := range kinds {
+		switch k {
+		case "param":
+			for _, p := range u.Params {
+				names = append(names, p.Name)
+			}
+		case "state":
+			for _, st := range u.States {
+				names = append(names, st.Name)
+			}
+		case "input":
+			for _, in := range u.Inputs {
+				names = append(names, in.Name)
+			}
+		case "let":
+			for _, l := range u.Lets {
+				names = append(names, l.Name)
+			}
+		}
+	}
+	save := c.visibleNames
+	c.visibleNames = names
 	s := c.suggest(name)
 	c.visibleNames = save
 	return s
