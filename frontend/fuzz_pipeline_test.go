@@ -1,0 +1,99 @@
+package frontend
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"snnc/ir"
+)
+
+// FuzzPipeline runs the whole frontend on arbitrary bytes: parse, check,
+// lower, then print the IR, parse it back and print it again. Bad input
+// must give diagnostics, never a panic, and any module the frontend
+// produces must verify and round-trip byte for byte.
+//
+//	go test ./frontend -run XXX -fuzz FuzzPipeline -fuzztime 10m
+//
+// Crashers land in testdata/fuzz/FuzzPipeline and then run as part of
+// the ordinary tests; the interesting ones are kept as named regression
+// cases in testdata/diag or in TestPipelineRegressions.
+func FuzzPipeline(f *testing.F) {
+	for _, pattern := range []string{"../testdata/*.snn", "../testdata/diag/*.snn", "../testdata/imports/*.snn", "stdlib/*.snn"} {
+		files, _ := filepath.Glob(pattern)
+		for _, name := range files {
+			src, err := os.ReadFile(name)
+			if err != nil {
+				f.Fatal(err)
+			}
+			f.Add(src)
+		}
+	}
+	for _, s := range pipelineRegressions {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		checkPipeline(t, src)
+	})
+}
+
+// fuzzOptions keeps a fuzzed program away from the real file system:
+// imports and data files resolve against a small fixed set.
+var fuzzOptions = Options{
+	ReadFile: func(path string) ([]byte, error) {
+		switch filepath.Base(path) {
+		case "models.snn":
+			return []byte("neuron m { param tau = 10 ms\n state v = 0 mV\n input I : mV\n v' = (I - v)/tau\n spike when v > 1 mV\n reset { v = 0 mV } }\n"), nil
+		case "self.snn":
+			return []byte("import \"self.snn\"\n"), nil
+		}
+		return nil, &fs.PathError{Op: "open", Path: path, Err: fs.ErrNotExist}
+	},
+	FileExists: func(path string) bool { return filepath.Ext(path) == ".csv" },
+}
+
+// checkPipeline is the property FuzzPipeline checks on one input.
+func checkPipeline(t *testing.T, src []byte) {
+	t.Helper()
+	m, _, errs := CompileSource("fuzz.snn", src, fuzzOptions)
+	if len(errs) > 0 {
+		if m != nil {
+			t.Fatalf("CompileSource returned a module and %d errors", len(errs))
+		}
+		for _, e := range errs {
+			if e.Msg == "" {
+				t.Fatalf("empty diagnostic at %s", e.Pos)
+			}
+		}
+		var buf bytes.Buffer
+		FormatErrors(&buf, errs, func(string) []byte { return src }, 0)
+		return
+	}
+	if m == nil {
+		t.Fatal("CompileSource returned neither a module nor errors")
+	}
+	if err := ir.Verify(m); err != nil {
+		t.Fatalf("lowered module does not verify: %v", err)
+	}
+	text := ir.Print(m)
+	m2, err := ir.Parse("fuzz.ir", text)
+	if err != nil {
+		t.Fatalf("printed IR does not parse: %v\n%s", err, text)
+	}
+	if text2 := ir.Print(m2); !bytes.Equal(text, text2) {
+		t.Fatalf("IR does not round-trip:\n--- print\n%s\n--- print(parse(print))\n%s", text, text2)
+	}
+}
+
+// pipelineRegressions are inputs that once broke the pipeline (found by
+// FuzzPipeline or by hand).
+var pipelineRegressions = []string{}
+
+func TestPipelineRegressions(t *testing.T) {
+	for i, s := range pipelineRegressions {
+		t.Run(fmt.Sprint(i), func(t *testing.T) { checkPipeline(t, []byte(s)) })
+	}
+}
