@@ -97,13 +97,14 @@ func (p *printer) flush(pos Pos, next string) {
 // inlineComment prints c in the middle of an item.
 func (p *printer) inlineComment(c *Comment, next string) {
 	p.ci++
-	if !p.lineHead && !p.afterOpen() {
+	line := strings.HasPrefix(c.Text, "//")
+	if b := p.out.Bytes(); !p.lineHead && b[len(b)-1] != ' ' && (line || !p.afterOpen()) {
 		p.write(" ")
 	}
 	p.write(c.Text)
 	p.lastLine = c.End().Line
 	switch {
-	case strings.HasPrefix(c.Text, "//"):
+	case line:
 		p.newline()
 	case next != "" && !strings.ContainsAny(next[:1], ")],"):
 		p.write(" ")
@@ -144,6 +145,7 @@ func (p *printer) commentsBefore(pos Pos) bool {
 // A row is one item (or standalone comment) of a block, rendered.
 type row struct {
 	text    string // without indentation or trailing comment; may span lines
+	isComm  bool   // a standalone comment
 	cell    int    // byte offset in text of the '=' to align, or -1
 	kind    string // rows align only with rows of the same kind
 	comment string // trailing comment
@@ -172,7 +174,11 @@ func (p *printer) block(entries []entry, end Pos, top bool) {
 	prevDecl, prevEntry := false, false // the previous row was a declaration, an entry
 	comment := func(c *Comment) {
 		p.ci++
-		rows = append(rows, row{text: c.Text, cell: -1, blank: !first && (c.Slash.Line > prevEnd+1 || prevDecl)})
+		if n := len(rows); n > 0 && rows[n-1].isComm && c.Slash.Line == prevEnd && !strings.HasPrefix(rows[n-1].text, "//") {
+			rows[n-1].text += " " + c.Text // comments on one line stay on one line
+		} else {
+			rows = append(rows, row{text: c.Text, cell: -1, isComm: true, blank: !first && (c.Slash.Line > prevEnd+1 || prevDecl)})
+		}
 		prevEnd = c.End().Line
 		first, prevDecl, prevEntry = false, false, false
 	}
