@@ -492,7 +492,7 @@ func (c *checker) checkRule(e Expr, srcN, dstN int, src, dst, dir string, netSco
 		}
 		return ir.Rule{}, false
 	}
-	args, ok := c.callArgs(call, name.Name, ruleSigs[name.Name])
+	args, ok := c.callArgs(call, name, ruleSigs[name.Name])
 	if !ok {
 		return ir.Rule{}, false
 	}
@@ -559,14 +559,17 @@ var ruleSigs = map[string][]string{
 }
 
 // callArgs matches positional and named arguments to a signature.
-func (c *checker) callArgs(call *CallExpr, name string, sig []string) (map[string]Expr, bool) {
+// fun is the called name; call is nil when the name is used without
+// parentheses (random instead of random(p = …)).
+func (c *checker) callArgs(call *CallExpr, fun *Ident, sig []string) (map[string]Expr, bool) {
 	out := map[string]Expr{}
+	name := fun.Name
 	if sig == nil {
 		return out, true // unknown: the caller reports it
 	}
 	if call == nil {
 		if len(sig) > 0 && !optional(sig[0]) {
-			c.errorf(Pos{}, "%s needs arguments", name)
+			c.errorf(fun.Pos(), "%s needs argument %s (write %s(%s = …))", name, paramName(sig[0]), name, paramName(sig[0]))
 			return nil, false
 		}
 		return out, true
@@ -658,7 +661,7 @@ func (c *checker) checkWave(e Expr, amp units.Dim, dir string, s *scope) (ir.Wav
 		c.errorf(call.Fun.Pos(), "unknown waveform %s (expected constant, step, sine, square, sawtooth, triangle or file)", call.Fun.Name)
 		return ir.Wave{}, false
 	}
-	args, ok := c.callArgs(call, call.Fun.Name, sig.args)
+	args, ok := c.callArgs(call, call.Fun, sig.args)
 	if !ok {
 		return ir.Wave{}, false
 	}
