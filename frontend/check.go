@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"snnc/internal/units"
 	"snnc/ir"
@@ -233,7 +234,7 @@ func (c *checker) checkModel(m *model) {
 		name := eq.Name.Name
 		if _, ok := m.states[name]; !ok {
 			if k, ok := m.kindOf[name]; ok {
-				c.errorf(eq.Name.Pos(), "%s' = … but %s is a %s, not a state (declare it with state %s = …)", name, name, k, name)
+				c.errorf(eq.Name.Pos(), "%s' = … but %s is %s, not a state (declare it with state %s = …)", name, name, aKind(k), name)
 			} else {
 				c.errorf(eq.Name.Pos(), "equation for undeclared state %s (declare it with state %s = …)%s", name, name, c.suggest(name))
 			}
@@ -281,7 +282,7 @@ func (c *checker) checkModel(m *model) {
 			name := a.Name.Name
 			if _, ok := m.states[name]; !ok {
 				if k, ok := m.kindOf[name]; ok {
-					c.errorf(a.Name.Pos(), "reset assigns %s, which is a %s; only states can be reset", name, k)
+					c.errorf(a.Name.Pos(), "reset assigns %s, which is %s; only states can be reset", name, aKind(k))
 				} else {
 					c.errorf(a.Name.Pos(), "reset of undefined state %s%s", name, c.suggest(name))
 				}
@@ -470,6 +471,14 @@ func (c *checker) letValue(m *model, name string) val {
 	}
 	m.letVal[name] = v
 	return v
+}
+
+// aKind returns a declaration kind with its article: "a param", "an input".
+func aKind(k string) string {
+	if k != "" && strings.ContainsRune("aeiou", rune(k[0])) {
+		return "an " + k
+	}
+	return "a " + k
 }
 
 func sortedKeys[V any](m map[string]V) []string {

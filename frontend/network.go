@@ -41,7 +41,7 @@ func (c *checker) checkNetwork(d *NetworkDecl, dir string) *ir.Network {
 				return v, true
 			}
 			if k, ok := kind[id.Name]; ok && k != "const" {
-				c.errorf(id.Pos(), "%s is a %s, not a value", id.Name, k)
+				c.errorf(id.Pos(), "%s is %s, not a value", id.Name, aKind(k))
 				return bad, true
 			}
 			return val{}, false
@@ -187,7 +187,7 @@ func (c *checker) checkNetwork(d *NetworkDecl, dir string) *ir.Network {
 					if k == "" {
 						c.errorf(a.Name.Pos(), "neuron %s has no param or state named %s%s", m.unit.Name, name, c.suggestMember(m.unit, name, "param", "state"))
 					} else {
-						c.errorf(a.Name.Pos(), "%s is a %s of %s; a population sets params and initial states", name, k, m.unit.Name)
+						c.errorf(a.Name.Pos(), "%s is %s of %s; a population sets params and initial states", name, aKind(k), m.unit.Name)
 					}
 					continue
 				}
@@ -240,7 +240,7 @@ func (c *checker) checkNetwork(d *NetworkDecl, dir string) *ir.Network {
 				if k == "" {
 					c.errorf(it.Input.Pos(), "neuron %s has no input named %s (stimuli drive inputs)%s", m.unit.Name, it.Input.Name, c.suggestMember(m.unit, it.Input.Name, "input"))
 				} else {
-					c.errorf(it.Input.Pos(), "%s is a %s of %s; stimuli drive inputs (declare input %s : …)", it.Input.Name, k, m.unit.Name, it.Input.Name)
+					c.errorf(it.Input.Pos(), "%s is %s of %s; stimuli drive inputs (declare input %s : …)", it.Input.Name, aKind(k), m.unit.Name, it.Input.Name)
 				}
 				continue
 			}
@@ -262,7 +262,7 @@ func (c *checker) checkNetwork(d *NetworkDecl, dir string) *ir.Network {
 					if k == "" {
 						c.errorf(it.Var.Pos(), "neuron %s has no state, let or input named %s%s", m.unit.Name, it.Var.Name, c.suggestMember(m.unit, it.Var.Name, "state", "let", "input"))
 					} else {
-						c.errorf(it.Var.Pos(), "%s is a %s of %s; only states, lets and inputs can be recorded", it.Var.Name, k, m.unit.Name)
+						c.errorf(it.Var.Pos(), "%s is %s of %s; only states, lets and inputs can be recorded", it.Var.Name, aKind(k), m.unit.Name)
 					}
 					continue
 				}
@@ -318,7 +318,7 @@ func (c *checker) checkNetwork(d *NetworkDecl, dir string) *ir.Network {
 		srcSize, ok := sizes[cd.Src.Name]
 		if !ok {
 			if k, ok := kind[cd.Src.Name]; ok {
-				c.errorf(cd.Src.Pos(), "%s is a %s; connections start at a population or source", cd.Src.Name, k)
+				c.errorf(cd.Src.Pos(), "%s is %s; connections start at a population or source", cd.Src.Name, aKind(k))
 			} else if _, ok := names[cd.Src.Name]; !ok {
 				c.errorf(cd.Src.Pos(), "connect from unknown population or source %s%s", cd.Src.Name, c.suggestFrom(cd.Src.Name, names))
 			}
@@ -338,7 +338,7 @@ func (c *checker) checkNetwork(d *NetworkDecl, dir string) *ir.Network {
 			if k == "" {
 				c.errorf(cd.Target.Pos(), "neuron %s has no state or input named %s (a connection adds its weight to a state or an input)%s", m.unit.Name, cd.Target.Name, c.suggestMember(m.unit, cd.Target.Name, "state", "input"))
 			} else {
-				c.errorf(cd.Target.Pos(), "%s is a %s of %s; a connection targets a state or an input", cd.Target.Name, k, m.unit.Name)
+				c.errorf(cd.Target.Pos(), "%s is %s of %s; a connection targets a state or an input", cd.Target.Name, aKind(k), m.unit.Name)
 			}
 			continue
 		}
@@ -432,7 +432,7 @@ func (c *checker) popModel(id *Ident, kind map[string]string, models map[string]
 		c.errorf(id.Pos(), "unknown population %s", id.Name)
 	case "pop": // declared but broken: already reported
 	default:
-		c.errorf(id.Pos(), "%s is a %s, not a population", id.Name, k)
+		c.errorf(id.Pos(), "%s is %s, not a population", id.Name, aKind(k))
 	}
 	return nil, false
 }
