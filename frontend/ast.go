@@ -170,6 +170,7 @@ type ParamDecl struct {
 	Doc     *CommentGroup
 	Param   Pos
 	Name    *Ident
+	Eq      Pos // position of '='
 	Value   Expr
 	Comment *CommentGroup
 }
@@ -179,6 +180,7 @@ type InputDecl struct {
 	Doc     *CommentGroup
 	Input   Pos
 	Name    *Ident
+	Colon   Pos
 	Unit    *UnitExpr
 	Comment *CommentGroup
 }
@@ -188,6 +190,7 @@ type LetDecl struct {
 	Doc     *CommentGroup
 	Let     Pos
 	Name    *Ident
+	Eq      Pos
 	Value   Expr
 	Comment *CommentGroup
 }
@@ -197,6 +200,7 @@ type StateDecl struct {
 	Doc     *CommentGroup
 	State   Pos
 	Name    *Ident
+	Eq      Pos
 	Init    Expr
 	Comment *CommentGroup
 }
@@ -206,6 +210,7 @@ type Equation struct {
 	Doc     *CommentGroup
 	Name    *Ident
 	Tick    Pos // position of '
+	Eq      Pos
 	RHS     Expr
 	Comment *CommentGroup
 }
@@ -272,6 +277,7 @@ type ConstDecl struct {
 	Doc     *CommentGroup
 	Const   Pos
 	Name    *Ident
+	Eq      Pos
 	Value   Expr
 	Comment *CommentGroup
 }
@@ -282,6 +288,7 @@ type PopDecl struct {
 	Doc     *CommentGroup
 	Pop     Pos
 	Name    *Ident
+	Eq      Pos
 	Model   *Ident
 	Lbrack  Pos
 	Size    Expr
@@ -299,8 +306,11 @@ type ConnectDecl struct {
 	Doc     *CommentGroup
 	Connect Pos
 	Src     *Ident
+	Arrow   Pos
 	Dst     *Ident
+	Dot     Pos
 	Target  *Ident
+	Colon   Pos
 	Rule    Expr
 	Lbrace  Pos
 	Props   []*Assign
@@ -314,6 +324,7 @@ type SourceDecl struct {
 	Doc     *CommentGroup
 	Source  Pos
 	Name    *Ident
+	Eq      Pos
 	Kind    *Ident
 	Lbrack  Pos
 	Size    Expr
@@ -330,8 +341,11 @@ type StimDecl struct {
 	Doc     *CommentGroup
 	Stim    Pos
 	Name    *Ident
+	Arrow   Pos
 	Pop     *Ident
+	Dot     Pos
 	Input   *Ident
+	Eq      Pos
 	Wave    Expr
 	Comment *CommentGroup
 }
@@ -342,10 +356,12 @@ type RecordDecl struct {
 	Doc      *CommentGroup
 	Record   Pos
 	Pop      *Ident
+	Dot      Pos    // position of '.' before Var, zero for spikes
 	Var      *Ident // nil for spikes
 	Spikes   Pos    // position of "spikes" when Var is nil
 	Lbrack   Pos    // zero when there is no selection
 	Lo       Expr   // nil when there is no selection
+	DotDot   Pos    // position of '..', zero when Hi is nil
 	Hi       Expr   // nil for a single index [LO]
 	Rbrack   Pos
 	EveryPos Pos  // position of "every", zero when absent

@@ -441,16 +441,18 @@ func (p *printer) equals(eq Pos) {
 func (p *printer) neuronItem(it NeuronItem) {
 	switch x := it.(type) {
 	case *ParamDecl:
-		p.nameValue(x.Param, "param", x.Name, Pos{}, x.Value)
+		p.nameValue(x.Param, "param", x.Name, x.Eq, x.Value)
 	case *LetDecl:
-		p.nameValue(x.Let, "let", x.Name, Pos{}, x.Value)
+		p.nameValue(x.Let, "let", x.Name, x.Eq, x.Value)
 	case *StateDecl:
-		p.nameValue(x.State, "state", x.Name, Pos{}, x.Init)
+		p.nameValue(x.State, "state", x.Name, x.Eq, x.Init)
 	case *InputDecl:
 		p.tok(x.Input, "input")
 		p.write(" ")
 		p.ident(x.Name)
-		p.write(" : ")
+		p.write(" ")
+		p.tok(x.Colon, ":")
+		p.write(" ")
 		if x.Unit != nil {
 			p.unit(x.Unit)
 		} else {
@@ -459,7 +461,7 @@ func (p *printer) neuronItem(it NeuronItem) {
 	case *Equation:
 		p.ident(x.Name)
 		p.tok(x.Tick, "'")
-		p.equals(Pos{})
+		p.equals(x.Eq)
 		p.exprOrBlank(x.RHS)
 	case *SpikeDecl:
 		p.tok(x.Spike, "spike")
@@ -486,42 +488,50 @@ func (p *printer) networkItem(it NetworkItem) {
 	case *Setting:
 		p.nameValue(Pos{}, "", x.Name, x.Eq, x.Value)
 	case *ConstDecl:
-		p.nameValue(x.Const, "const", x.Name, Pos{}, x.Value)
+		p.nameValue(x.Const, "const", x.Name, x.Eq, x.Value)
 	case *PopDecl:
 		p.tok(x.Pop, "pop")
-		p.sized(x.Name, x.Model, x.Lbrack, x.Size, x.Rbrack)
+		p.sized(x.Name, x.Eq, x.Model, x.Lbrack, x.Size, x.Rbrack)
 		p.assignBlock(x.Lbrace, x.Rbrace, x.Inits)
 	case *SourceDecl:
 		p.tok(x.Source, "source")
-		p.sized(x.Name, x.Kind, x.Lbrack, x.Size, x.Rbrack)
+		p.sized(x.Name, x.Eq, x.Kind, x.Lbrack, x.Size, x.Rbrack)
 		p.assignBlock(x.Lbrace, x.Rbrace, x.Props)
 	case *ConnectDecl:
 		p.tok(x.Connect, "connect")
 		p.write(" ")
 		p.ident(x.Src)
-		p.write(" -> ")
+		p.write(" ")
+		p.tok(x.Arrow, "->")
+		p.write(" ")
 		p.ident(x.Dst)
-		p.write(".")
+		p.tok(x.Dot, ".")
 		p.ident(x.Target)
-		p.write(" : ")
+		p.write(" ")
+		p.tok(x.Colon, ":")
+		p.write(" ")
 		p.exprOrBlank(x.Rule)
 		p.assignBlock(x.Lbrace, x.Rbrace, x.Props)
 	case *StimDecl:
 		p.tok(x.Stim, "stim")
 		p.write(" ")
 		p.ident(x.Name)
-		p.write(" -> ")
+		p.write(" ")
+		p.tok(x.Arrow, "->")
+		p.write(" ")
 		p.ident(x.Pop)
-		p.write(".")
+		p.tok(x.Dot, ".")
 		p.ident(x.Input)
-		p.write(" = ")
+		p.write(" ")
+		p.tok(x.Eq, "=")
+		p.write(" ")
 		p.exprOrBlank(x.Wave)
 	case *RecordDecl:
 		p.tok(x.Record, "record")
 		p.write(" ")
 		p.ident(x.Pop)
 		if x.Var != nil {
-			p.write(".")
+			p.tok(x.Dot, ".")
 			p.ident(x.Var)
 		} else {
 			p.write(" ")
@@ -531,7 +541,7 @@ func (p *printer) networkItem(it NetworkItem) {
 			p.tok(x.Lbrack, "[")
 			p.expr(x.Lo)
 			if x.Hi != nil {
-				p.write("..")
+				p.tok(x.DotDot, "..")
 				p.expr(x.Hi)
 			}
 			p.tok(x.Rbrack, "]")
@@ -546,10 +556,12 @@ func (p *printer) networkItem(it NetworkItem) {
 }
 
 // sized prints ` NAME = KIND[SIZE]` of a pop or source.
-func (p *printer) sized(name, kind *Ident, lbrack Pos, size Expr, rbrack Pos) {
+func (p *printer) sized(name *Ident, eq Pos, kind *Ident, lbrack Pos, size Expr, rbrack Pos) {
 	p.write(" ")
 	p.ident(name)
-	p.write(" = ")
+	p.write(" ")
+	p.tok(eq, "=")
+	p.write(" ")
 	p.ident(kind)
 	p.tok(lbrack, "[")
 	p.exprOrBlank(size)

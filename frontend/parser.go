@@ -403,26 +403,27 @@ func (p *parser) parseNeuronItem() NeuronItem {
 	case "param":
 		p.next()
 		x := &ParamDecl{Doc: doc, Param: kw}
-		x.Name, x.Value = p.parseNameValue("param")
+		x.Name, x.Eq, x.Value = p.parseNameValue("param")
 		x.Comment = p.endItem("param")
 		return x
 	case "let":
 		p.next()
 		x := &LetDecl{Doc: doc, Let: kw}
-		x.Name, x.Value = p.parseNameValue("let")
+		x.Name, x.Eq, x.Value = p.parseNameValue("let")
 		x.Comment = p.endItem("let")
 		return x
 	case "state":
 		p.next()
 		x := &StateDecl{Doc: doc, State: kw}
-		x.Name, x.Init = p.parseNameValue("state")
+		x.Name, x.Eq, x.Init = p.parseNameValue("state")
 		x.Comment = p.endItem("state")
 		return x
 	case "input":
 		p.next()
 		x := &InputDecl{Doc: doc, Input: kw}
 		if x.Name = p.parseIdent("input name"); x.Name != nil {
-			if _, ok := p.expect(COLON, "':' and a unit after input name"); ok {
+			if pos, ok := p.expect(COLON, "':' and a unit after input name"); ok {
+				x.Colon = pos
 				x.Unit = p.parseUnit(false)
 			}
 		}
@@ -469,15 +470,16 @@ func (p *parser) parseNeuronItem() NeuronItem {
 }
 
 // parseNameValue parses `NAME = VALUE` after the keyword kw.
-func (p *parser) parseNameValue(kw string) (*Ident, Expr) {
+func (p *parser) parseNameValue(kw string) (*Ident, Pos, Expr) {
 	name := p.parseIdent(kw + " name")
 	if name == nil {
-		return nil, nil
+		return nil, Pos{}, nil
 	}
-	if _, ok := p.expect(ASSIGN, "'=' after "+kw+" name"); !ok {
-		return name, nil
+	eq, ok := p.expect(ASSIGN, "'=' after "+kw+" name")
+	if !ok {
+		return name, Pos{}, nil
 	}
-	return name, p.parseExpr()
+	return name, eq, p.parseExpr()
 }
 
 func (p *parser) parseEquation(doc *CommentGroup) *Equation {
@@ -485,8 +487,11 @@ func (p *parser) parseEquation(doc *CommentGroup) *Equation {
 	p.next()
 	x.Tick = p.pos
 	p.next()
-	if _, ok := p.expect(ASSIGN, "'=' after "+x.Name.Name+"'"); ok {
+	var ok bool
+	if x.Eq, ok = p.expect(ASSIGN, "'=' after "+x.Name.Name+"'"); ok {
 		x.RHS = p.parseExpr()
+	} else {
+		x.Eq = Pos{}
 	}
 	x.Comment = p.endItem("equation")
 	return x
@@ -546,13 +551,14 @@ func (p *parser) parseNetworkItem() NetworkItem {
 	case "const":
 		p.next()
 		x := &ConstDecl{Doc: doc, Const: kw}
-		x.Name, x.Value = p.parseNameValue("const")
+		x.Name, x.Eq, x.Value = p.parseNameValue("const")
 		x.Comment = p.endItem("const")
 		return x
 	case "pop":
 		p.next()
 		x := &PopDecl{Doc: doc, Pop: kw}
-		x.Name, x.Model, x.Lbrack, x.Size, x.Rbrack = p.parseSized("pop", "model")
+		h := p.parseSized("pop", "model")
+		x.Name, x.Eq, x.Model, x.Lbrack, x.Size, x.Rbrack = h.name, h.eq, h.kind, h.lbrack, h.size, h.rbrack
 		if x.Rbrack.IsValid() && p.tok == LBRACE {
 			x.Lbrace, x.Inits, x.Rbrace = p.parseBlock("pop")
 		}
@@ -561,7 +567,8 @@ func (p *parser) parseNetworkItem() NetworkItem {
 	case "source":
 		p.next()
 		x := &SourceDecl{Doc: doc, Source: kw}
-		x.Name, x.Kind, x.Lbrack, x.Size, x.Rbrack = p.parseSized("source", "source kind (poisson or spikes)")
+		h := p.parseSized("source", "source kind (poisson or spikes)")
+		x.Name, x.Eq, x.Kind, x.Lbrack, x.Size, x.Rbrack = h.name, h.eq, h.kind, h.lbrack, h.size, h.rbrack
 		if x.Rbrack.IsValid() && p.tok == LBRACE {
 			x.Lbrace, x.Props, x.Rbrace = p.parseBlock("source")
 		}
@@ -591,53 +598,68 @@ func (p *parser) parseNetworkItem() NetworkItem {
 	return nil
 }
 
-// parseSized parses `NAME = KIND[SIZE]` of a pop or source. rbrack is valid
-// only if the whole header parsed.
-func (p *parser) parseSized(kw, kind string) (name, model *Ident, lbrack Pos, size Expr, rbrack Pos) {
-	if name = p.parseIdent(kw + " name"); name == nil {
+// sizedHeader is `NAME = KIND[SIZE]` of a pop or source.
+type sizedHeader struct {
+	name, kind         *Ident
+	eq, lbrack, rbrack Pos
+	size               Expr
+}
+
+// parseSized parses the header of a pop or source. rbrack is valid only if
+// the whole header parsed.
+func (p *parser) parseSized(kw, kind string) (h sizedHeader) {
+	if h.name = p.parseIdent(kw + " name"); h.name == nil {
 		return
 	}
-	if _, ok := p.expect(ASSIGN, "'=' after "+kw+" name"); !ok {
+	eq, ok := p.expect(ASSIGN, "'=' after "+kw+" name")
+	if !ok {
 		return
 	}
-	if model = p.parseIdent(kind); model == nil {
+	h.eq = eq
+	if h.kind = p.parseIdent(kind); h.kind == nil {
 		return
 	}
-	var ok bool
-	if lbrack, ok = p.expect(LBRACK, "'[' and a size after "+quote(model.Name)); !ok {
-		return name, model, Pos{}, nil, Pos{}
+	lbrack, ok := p.expect(LBRACK, "'[' and a size after "+quote(h.kind.Name))
+	if !ok {
+		return
 	}
-	size = p.parseExpr()
+	h.lbrack = lbrack
+	h.size = p.parseExpr()
 	if pos, ok := p.expect(RBRACK, "']' after "+kw+" size"); ok {
-		rbrack = pos
+		h.rbrack = pos
 	}
 	return
 }
 
 // parseTarget parses `POP.NAME` after an arrow.
-func (p *parser) parseTarget(kw, what string) (pop, name *Ident) {
+func (p *parser) parseTarget(what string) (pop *Ident, dot Pos, name *Ident) {
 	if pop = p.parseIdent("population after '->'"); pop == nil {
 		return
 	}
-	if _, ok := p.expect(DOT, "'.' and a "+what+" after "+quote(pop.Name)); !ok {
-		return
+	dot, ok := p.expect(DOT, "'.' and a "+what+" after "+quote(pop.Name))
+	if !ok {
+		return pop, Pos{}, nil
 	}
-	return pop, p.parseIdent(what + " name after '.'")
+	return pop, dot, p.parseIdent(what + " name after '.'")
 }
 
 func (p *parser) parseConnect(x *ConnectDecl) {
 	if x.Src = p.parseIdent("source population after connect"); x.Src == nil {
 		return
 	}
-	if _, ok := p.expect(ARROW, "'->' after "+quote(x.Src.Name)); !ok {
+	arrow, ok := p.expect(ARROW, "'->' after "+quote(x.Src.Name))
+	if !ok {
 		return
 	}
-	if x.Dst, x.Target = p.parseTarget("connect", "target"); x.Target == nil {
+	x.Arrow = arrow
+	if x.Dst, x.Dot, x.Target = p.parseTarget("target"); x.Target == nil {
 		return
 	}
-	if _, ok := p.expect(COLON, "':' and a connection rule after "+quote(x.Dst.Name+"."+x.Target.Name)); !ok {
+	colon, ok := p.expect(COLON, "':' and a connection rule after "+quote(x.Dst.Name+"."+x.Target.Name))
+	if !ok {
 		return
 	}
+	x.Colon = colon
 	if p.tok != IDENT {
 		p.errorExpected("connection rule (all_to_all, one_to_one, random(...), ...)")
 		return
@@ -657,13 +679,16 @@ func (p *parser) parseStim(x *StimDecl) {
 	if x.Name = p.parseIdent("stim name"); x.Name == nil {
 		return
 	}
-	if _, ok := p.expect(ARROW, "'->' after stim name"); !ok {
+	arrow, ok := p.expect(ARROW, "'->' after stim name")
+	if !ok {
 		return
 	}
-	if x.Pop, x.Input = p.parseTarget("stim", "input"); x.Input == nil {
+	x.Arrow = arrow
+	if x.Pop, x.Dot, x.Input = p.parseTarget("input"); x.Input == nil {
 		return
 	}
-	if _, ok := p.expect(ASSIGN, "'=' and a waveform after "+quote(x.Pop.Name+"."+x.Input.Name)); ok {
+	if eq, ok := p.expect(ASSIGN, "'=' and a waveform after "+quote(x.Pop.Name+"."+x.Input.Name)); ok {
+		x.Eq = eq
 		x.Wave = p.parseExpr()
 	}
 }
@@ -674,6 +699,7 @@ func (p *parser) parseRecord(x *RecordDecl) {
 	}
 	switch {
 	case p.tok == DOT:
+		x.Dot = p.pos
 		p.next()
 		if x.Var = p.parseIdent("variable name after '.'"); x.Var == nil {
 			return
@@ -690,6 +716,7 @@ func (p *parser) parseRecord(x *RecordDecl) {
 		p.next()
 		x.Lo = p.parseExpr()
 		if p.tok == DOTDOT {
+			x.DotDot = p.pos
 			p.next()
 			x.Hi = p.parseExpr()
 		}
