@@ -9,7 +9,6 @@ import (
 	"fmt"
 
 	"snnc/frontend"
-	"snnc/internal/results"
 	"snnc/ir"
 )
 
@@ -52,13 +51,6 @@ func verify(path string, m *ir.Module) frontend.ErrorList {
 		list.Add(frontend.Pos{File: path}, err.Error())
 	}
 	return list
-}
-
-// simulate instantiates network net of m and runs the reference
-// interpreter. Will call: instance.Build(m, net, instance.Options{Seed,
-// Sets, BaseDir}) and interp.Run(inst, interp.RunOptions{Threads, Progress}).
-func simulate(m *ir.Module, net, baseDir string, opt RunOptions) (*results.Result, error) {
-	return nil, notYet("simulation (interp.Run)")
 }
 
 // passTable returns the passes of the pass manager. Will read: the

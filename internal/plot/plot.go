@@ -141,6 +141,8 @@ func newPlot(r *results.Result, title string) *gplot.Plot {
 	p.Title.TextStyle.Font.Size = vg.Points(11)
 	p.X.Label.Text = "time (ms)"
 	p.X.Min, p.X.Max = 0, math.Max(r.DurationMs, r.DtMs)
+	p.X.Tick.Marker = shortTicks{}
+	p.Y.Tick.Marker = shortTicks{}
 	p.Add(plotter.NewGrid())
 	return p
 }
@@ -267,6 +269,24 @@ func displayUnit(t *results.Trace) (float64, string) {
 		}
 	}
 	return 1e-15, "f" + t.Unit
+}
+
+// shortTicks are gonum's default ticks labelled in the shortest form
+// ("25", not "25.00").
+type shortTicks struct{}
+
+func (shortTicks) Ticks(min, max float64) []gplot.Tick {
+	ts := gplot.DefaultTicks{}.Ticks(min, max)
+	for i := range ts {
+		if ts[i].Label != "" {
+			v := ts[i].Value
+			if math.Abs(v) < 1e-9*math.Max(math.Abs(max-min), 1e-300) {
+				v = 0
+			}
+			ts[i].Label = strconv.FormatFloat(v, 'g', 6, 64)
+		}
+	}
+	return ts
 }
 
 // integerTicks puts a tick at every integer in range (for small rasters).
