@@ -91,7 +91,7 @@ func FormatErrors(w io.Writer, errs ErrorList, src func(file string) []byte, max
 		if src == nil || !e.Pos.IsValid() {
 			continue
 		}
-		line, ok := sourceLine(src(e.Pos.File), e.Pos.Line)
+		line, ok := sourceLine(src(e.Pos.File), e.Pos)
 		if !ok {
 			continue
 		}
@@ -99,12 +99,24 @@ func FormatErrors(w io.Writer, errs ErrorList, src func(file string) []byte, max
 	}
 }
 
-// sourceLine returns line n (1-based) of src without its newline.
-func sourceLine(src []byte, n int) ([]byte, bool) {
+// sourceLine returns the line of src holding pos, without its newline. It
+// finds the line from pos.Offset when that agrees with pos.Col, else by
+// counting lines.
+func sourceLine(src []byte, pos Pos) ([]byte, bool) {
 	if src == nil {
 		return nil, false
 	}
-	for ; n > 1; n-- {
+	if off := pos.Offset; off >= 0 && off <= len(src) {
+		start := bytes.LastIndexByte(src[:off], '\n') + 1
+		if off-start+1 == pos.Col {
+			src = src[start:]
+			if i := bytes.IndexByte(src, '\n'); i >= 0 {
+				src = src[:i]
+			}
+			return bytes.TrimSuffix(src, []byte("\r")), true
+		}
+	}
+	for n := pos.Line; n > 1; n-- {
 		i := bytes.IndexByte(src, '\n')
 		if i < 0 {
 			return nil, false

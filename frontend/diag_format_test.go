@@ -82,3 +82,15 @@ func TestFormatErrors(t *testing.T) {
 		t.Errorf("FormatErrors at EOF:\n%q\nwant\n%q", b.String(), want)
 	}
 }
+
+// TestFormatErrorsWithoutOffset: a position with only line and column (say,
+// from a tool that does not track offsets) still finds its line.
+func TestFormatErrorsWithoutOffset(t *testing.T) {
+	src := []byte("line one\nline two\n")
+	errs := ErrorList{{Pos: Pos{File: "z.snn", Line: 2, Col: 6}, Msg: "here"}}
+	var b bytes.Buffer
+	FormatErrors(&b, errs, func(string) []byte { return src }, 0)
+	if want := "z.snn:2:6: here\nline two\n     ^\n"; b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
+	}
+}
