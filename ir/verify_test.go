@@ -236,3 +236,46 @@ func TestVerifyValid(t *testing.T) {
 	}
 	checkFixedPoint(t, "osc", Print(m))
 }
+
+// TestVerifyGraphStructure corrupts graphs directly (the API cannot build
+// such graphs) to check the structural checks.
+func TestVerifyGraphStructure(t *testing.T) {
+	cases := []struct {
+		name string
+		node Node
+		want string
+	}{
+		{"forward arg", Node{Op: OpNeg, Args: [3]NodeID{5, NoNode, NoNode}}, "argument 0 is 5, not an earlier node"},
+		{"self arg", Node{Op: OpNeg, Args: [3]NodeID{3, NoNode, NoNode}}, "argument 0 is 3, not an earlier node"},
+		{"unused slot", Node{Op: OpNeg, Args: [3]NodeID{0, 1, NoNode}}, "unused argument slot 1 is 1, want NoNode"},
+		{"invalid op", Node{Op: 200, Args: [3]NodeID{NoNode, NoNode, NoNode}}, "invalid op 200"},
+	}
+	for _, c := range cases {
+		m := buildModule()
+		u := m.Unit("lif")
+		g := NewGraph()
+		g.Const(1)
+		g.Const(2)
+		g.Const(3)
+		g.nodes = append(g.nodes, c.node) // node 3
+		u.G = g
+		u.Rewrite(func(NodeID) NodeID { return 0 })
+		err := Verify(m)
+		if err == nil || !strings.Contains(err.Error(), "unit lif: node 3") || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want %q", c.name, err, c.want)
+		}
+	}
+	// A ref node carrying no name, a time node carrying one.
+	m := buildModule()
+	u := m.Unit("lif")
+	u.G.nodes = append(u.G.nodes, Node{Op: OpParam, Args: [3]NodeID{NoNode, NoNode, NoNode}})
+	u.Spike = NodeID(u.G.Len() - 1)
+	u.G.nodes = append(u.G.nodes, Node{Op: OpTime, Args: [3]NodeID{NoNode, NoNode, NoNode}, Name: "x"})
+	u.Refractory = NodeID(u.G.Len() - 1)
+	err := Verify(m)
+	for _, want := range []string{"unit lif: spike: param reference with an empty name", `unit lif: refractory: time node carries a name "x"`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("got %v, want %q", err, want)
+		}
+	}
+}
