@@ -7,7 +7,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -141,16 +140,28 @@ func summary(w io.Writer, r *results.Result, wall time.Duration, wrote []string)
 	fmt.Fprintf(w, "network %s: %d steps of %s ms (%s ms simulated), seed %d, wall time %s\n",
 		r.Network, r.Steps, fmtNum(r.DtMs), fmtNum(r.DurationMs), r.Seed, fmtWall(wall))
 	if len(r.Spikes) > 0 {
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "population\tneurons\tspikes\tmean rate\t")
+		rows := [][]string{{"population", "neurons", "spikes", "mean rate"}}
 		for _, s := range r.Spikes {
 			rate := math.NaN()
 			if s.N > 0 && r.DurationMs > 0 {
 				rate = float64(len(s.Neuron)) / float64(s.N) / (r.DurationMs / 1000)
 			}
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%.2f Hz\t\n", s.Pop, s.N, len(s.Neuron), rate)
+			rows = append(rows, []string{s.Pop, strconv.Itoa(s.N), strconv.Itoa(len(s.Neuron)), fmt.Sprintf("%.2f Hz", rate)})
 		}
-		tw.Flush()
+		width := make([]int, len(rows[0]))
+		for _, row := range rows {
+			for i, c := range row {
+				width[i] = max(width[i], len(c))
+			}
+		}
+		for _, row := range rows {
+			// The name left-aligned, the numbers right-aligned.
+			line := fmt.Sprintf("  %-*s", width[0], row[0])
+			for i := 1; i < len(row); i++ {
+				line += fmt.Sprintf("  %*s", width[i], row[i])
+			}
+			fmt.Fprintln(w, line)
+		}
 	}
 	for _, t := range r.Traces {
 		fmt.Fprintf(w, "trace %s: %s x %d samples\n", t.Name, plural(len(t.Neurons), "neuron"), len(t.TimeMs))
