@@ -47,8 +47,12 @@ type Temp struct {
 	done bool
 }
 
-// Create starts an atomic write of path.
+// Create starts an atomic write of path. If path is a symbolic link, the
+// file it points to is replaced and the link kept.
 func Create(path string) (*Temp, error) {
+	if target, err := filepath.EvalSymlinks(path); err == nil {
+		path = target
+	}
 	perm := DefaultPerm
 	if fi, err := os.Stat(path); err == nil {
 		if !fi.Mode().IsRegular() {
