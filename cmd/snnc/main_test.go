@@ -1,15 +1,12 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
-
-	"snnc/internal/driver"
 )
 
 func TestMain(m *testing.M) {
@@ -31,12 +28,5 @@ func TestScript(t *testing.T) {
 			return nil
 		},
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") != "",
-		Condition: func(cond string) (bool, error) {
-			switch cond {
-			case "sim": // the reference interpreter is in this build
-				return driver.CanSimulate, nil
-			}
-			return false, fmt.Errorf("unknown condition %q", cond)
-		},
 	})
 }

@@ -1,21 +1,14 @@
 package driver
 
-// This file is the only one that calls APIs still landing in other
-// packages. Each function names the API it will call; until that exists it
-// reports ErrNotYet.
+// This file (with simulate.go) holds the calls into other packages' APIs:
+// the frontend, the IR verifier and the pass table.
 
 import (
 	"errors"
-	"fmt"
 
 	"snnc/frontend"
 	"snnc/ir"
 )
-
-// ErrNotYet marks a step whose implementation has not landed yet.
-var ErrNotYet = errors.New("not implemented yet")
-
-func notYet(what string) error { return fmt.Errorf("%s: %w", what, ErrNotYet) }
 
 // compileSource checks and lowers .snn source (frontend.CompileSource,
 // which also verifies the module it lowers).

@@ -8,7 +8,6 @@
 // errors; the command decides exit codes. Nothing here writes to
 // os.Stdout or os.Stderr.
 //
-// adapter.go is the one file that calls into packages whose APIs are still
-// landing (frontend, ir.Verify, instance/interp); everything else depends
-// only on stable types.
+// adapter.go and simulate.go are the files that call into the frontend,
+// ir.Verify, the pass table and instance/interp.
 package driver

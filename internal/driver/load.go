@@ -144,7 +144,8 @@ func parseIR(path string, src []byte) (*ir.Module, error) {
 	if err != nil {
 		var pe *ir.ParseError
 		if errors.As(err, &pe) {
-			l := frontend.ErrorList{{Pos: frontend.Pos{File: pe.Pos.File, Line: pe.Pos.Line, Col: pe.Pos.Col}, Msg: pe.Msg}}
+			pos := frontend.Pos{File: pe.Pos.File, Line: pe.Pos.Line, Col: pe.Pos.Col, Offset: offsetOf(src, pe.Pos.Line, pe.Pos.Col)}
+			l := frontend.ErrorList{{Pos: pos, Msg: pe.Msg}}
 			return nil, newDiagnostics(l, path, src)
 		}
 		return nil, err
@@ -178,4 +179,20 @@ func Format(path string, src []byte) ([]byte, error) {
 		return nil, newDiagnostics(errs, path, src)
 	}
 	return out, nil
+}
+
+// offsetOf returns the byte offset of line:col (1-based) in src, or -1.
+func offsetOf(src []byte, line, col int) int {
+	off := 0
+	for ; line > 1; line-- {
+		i := bytes.IndexByte(src[off:], '\n')
+		if i < 0 {
+			return -1
+		}
+		off += i + 1
+	}
+	if off+col-1 > len(src) || col < 1 {
+		return -1
+	}
+	return off + col - 1
 }

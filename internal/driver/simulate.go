@@ -1,5 +1,3 @@
-//go:build snnc_interp
-
 package driver
 
 import (
@@ -27,6 +25,3 @@ func simulate(m *ir.Module, net, baseDir string, opt RunOptions) (*results.Resul
 	}
 	return interp.Run(inst, interp.RunOptions{Threads: opt.Threads, Progress: opt.Progress})
 }
-
-// CanSimulate reports whether this build has the reference interpreter.
-const CanSimulate = true
