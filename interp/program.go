@@ -257,9 +257,6 @@ func paramIndex(p *instance.Pop, name string) int {
 
 // setTime recomputes the per-step scalars for time t.
 func (p *program) setTime(t float64) {
-	if len(p.scode) == 0 {
-		return
-	}
 	p.sc[0] = t
 	var buf [3]float64
 	for _, si := range p.scode {

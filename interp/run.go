@@ -31,7 +31,7 @@ type NonFiniteError struct {
 }
 
 func (e *NonFiniteError) Error() string {
-	return fmt.Sprintf("non-finite state: population %s, neuron %d, variable %s = %g after step %d (t = %g ms)",
+	return fmt.Sprintf("non-finite state: population %s, neuron %d, variable %s = %g in step %d (t = %g ms)",
 		e.Pop, e.Neuron, e.Var, e.Value, e.Step, e.TimeMs)
 }
 
