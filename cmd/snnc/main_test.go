@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -28,5 +29,19 @@ func TestScript(t *testing.T) {
 			return nil
 		},
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") != "",
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// replace OLD NEW FILE: replace every OLD in FILE by NEW.
+			"replace": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 3 {
+					ts.Fatalf("usage: replace OLD NEW FILE")
+				}
+				file := ts.MkAbs(args[2])
+				old := ts.ReadFile(args[2])
+				if !strings.Contains(old, args[0]) {
+					ts.Fatalf("replace: %q not in %s", args[0], args[2])
+				}
+				ts.Check(os.WriteFile(file, []byte(strings.ReplaceAll(old, args[0], args[1])), 0o644))
+			},
+		},
 	})
 }
