@@ -2,6 +2,7 @@ package frontend
 
 import (
 	"fmt"
+	"math"
 
 	"snnc/ir"
 )
@@ -128,8 +129,29 @@ func setDynamics(g *ir.Graph, st *ir.State, d lin) {
 }
 
 // simp builds nodes with algebraic identities that hold exactly in real
-// arithmetic (they may change round-off, never the value).
+// arithmetic (they may change round-off, never the value). Arithmetic on
+// constants is folded, and a zero result is NoNode, so that a coefficient
+// that is zero by construction (0*x, x - x) makes B = 0: an integrator,
+// not a tau of -1/0.
 type simp struct{ g *ir.Graph }
+
+// fold returns op(a, b) when both are constants and the result is finite
+// (NoNode for zero).
+func (s simp) fold(op ir.Op, a, b ir.NodeID) (ir.NodeID, bool) {
+	x, ok1 := s.g.ConstValue(a)
+	y, ok2 := s.g.ConstValue(b)
+	if !ok1 || !ok2 {
+		return ir.NoNode, false
+	}
+	v := op.Info().Eval([]float64{x, y})
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return ir.NoNode, false
+	}
+	if v == 0 {
+		return ir.NoNode, true
+	}
+	return s.g.Const(v), true
+}
 
 func (s simp) isConst(id ir.NodeID, v float64) bool {
 	return id != ir.NoNode && s.g.IsConst(id, v)
@@ -141,6 +163,9 @@ func (s simp) add(a, b ir.NodeID) ir.NodeID {
 		return b
 	case b == ir.NoNode:
 		return a
+	}
+	if c, ok := s.fold(ir.OpAdd, a, b); ok {
+		return c
 	}
 	if s.g.Op(b) == ir.OpNeg {
 		return s.g.Sub(a, s.g.Arg(b, 0))
@@ -155,6 +180,9 @@ func (s simp) sub(a, b ir.NodeID) ir.NodeID {
 	case a == ir.NoNode:
 		return s.neg(b)
 	}
+	if c, ok := s.fold(ir.OpSub, a, b); ok {
+		return c
+	}
 	if s.g.Op(b) == ir.OpNeg {
 		return s.g.Add(a, s.g.Arg(b, 0))
 	}
@@ -166,6 +194,9 @@ func (s simp) neg(a ir.NodeID) ir.NodeID {
 		return a
 	}
 	if v, ok := s.g.ConstValue(a); ok {
+		if v == 0 {
+			return ir.NoNode
+		}
 		return s.g.Const(-v)
 	}
 	if s.g.Op(a) == ir.OpNeg {
@@ -176,7 +207,7 @@ func (s simp) neg(a ir.NodeID) ir.NodeID {
 
 func (s simp) mul(a, b ir.NodeID) ir.NodeID {
 	switch {
-	case a == ir.NoNode || b == ir.NoNode:
+	case a == ir.NoNode || b == ir.NoNode || s.isConst(a, 0) || s.isConst(b, 0):
 		return ir.NoNode
 	case s.isConst(a, 1):
 		return b
@@ -187,12 +218,18 @@ func (s simp) mul(a, b ir.NodeID) ir.NodeID {
 	case s.isConst(b, -1):
 		return s.neg(a)
 	}
+	if c, ok := s.fold(ir.OpMul, a, b); ok {
+		return c
+	}
 	return s.g.Mul(a, b)
 }
 
 func (s simp) div(a, b ir.NodeID) ir.NodeID {
-	if a == ir.NoNode {
+	if a == ir.NoNode || s.isConst(a, 0) {
 		return ir.NoNode
+	}
+	if c, ok := s.fold(ir.OpDiv, a, b); ok {
+		return c
 	}
 	switch {
 	case s.isConst(b, 1):
