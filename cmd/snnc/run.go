@@ -146,7 +146,11 @@ func summary(w io.Writer, r *results.Result, wall time.Duration, wrote []string)
 			if s.N > 0 && r.DurationMs > 0 {
 				rate = float64(len(s.Neuron)) / float64(s.N) / (r.DurationMs / 1000)
 			}
-			rows = append(rows, []string{s.Pop, strconv.Itoa(s.N), strconv.Itoa(len(s.Neuron)), fmt.Sprintf("%.2f Hz", rate)})
+			rateText := "-"
+			if !math.IsNaN(rate) {
+				rateText = fmt.Sprintf("%.2f Hz", rate)
+			}
+			rows = append(rows, []string{s.Pop, strconv.Itoa(s.N), strconv.Itoa(len(s.Neuron)), rateText})
 		}
 		width := make([]int, len(rows[0]))
 		for _, row := range rows {
@@ -164,7 +168,7 @@ func summary(w io.Writer, r *results.Result, wall time.Duration, wrote []string)
 		}
 	}
 	for _, t := range r.Traces {
-		fmt.Fprintf(w, "trace %s: %s x %d samples\n", t.Name, plural(len(t.Neurons), "neuron"), len(t.TimeMs))
+		fmt.Fprintf(w, "trace %s: %s x %s\n", t.Name, plural(len(t.Neurons), "neuron"), plural(len(t.TimeMs), "sample"))
 	}
 	if len(wrote) > 0 && wrote[0] != "" {
 		fmt.Fprintf(w, "wrote %s\n", strings.Join(wrote, ", "))

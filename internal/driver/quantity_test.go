@@ -1,6 +1,7 @@
 package driver
 
 import (
+	"errors"
 	"math"
 	"testing"
 
@@ -43,6 +44,23 @@ func TestParseOverride(t *testing.T) {
 	for _, in := range []string{"cell", "cell=1", ".x=1", "a.=1", "a.b.c=1", "a.b=", "a.b=mV", "a.b=1 furlong"} {
 		if _, err := ParseOverride(in); err == nil {
 			t.Errorf("ParseOverride(%q) succeeded", in)
+		}
+	}
+}
+
+func TestCheckSteps(t *testing.T) {
+	if err := checkSteps(0.05, 1e-4); err != nil {
+		t.Error(err)
+	}
+	for _, d := range []float64{1e-9, 1e30} {
+		var ue *UsageError
+		if err := checkSteps(d, 1e-4); !errors.As(err, &ue) {
+			t.Errorf("checkSteps(%g): %v", d, err)
+		}
+	}
+	for in, want := range map[float64]string{0.1e-3: "0.1 ms", 2: "2 s", 5e-6: "5 us", 0: "0 s"} {
+		if got := FormatTime(in); got != want {
+			t.Errorf("FormatTime(%g) = %q, want %q", in, got, want)
 		}
 	}
 }

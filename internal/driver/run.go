@@ -2,6 +2,8 @@ package driver
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"path/filepath"
 	"strings"
 
@@ -41,6 +43,40 @@ func PickNetwork(m *ir.Module, path, name string) (*ir.Network, error) {
 	return nil, &UsageError{fmt.Errorf("%s has %d networks (%s): choose one with --network", path, len(names), strings.Join(names, ", "))}
 }
 
+// maxSteps bounds the steps of one run (about 3 years of biological time
+// at dt = 0.1 ms), far beyond any real run but safe from overflow.
+const maxSteps = 1 << 40
+
+// checkSteps rejects a --duration that is shorter than one step or that
+// needs more than maxSteps steps.
+func checkSteps(duration, dt float64) error {
+	if !(dt > 0) {
+		return nil // the verifier or instance reports a bad dt
+	}
+	steps := math.Round(duration / dt)
+	if steps < 1 {
+		return &UsageError{fmt.Errorf("--duration %s is shorter than one time step (dt = %s)", FormatTime(duration), FormatTime(dt))}
+	}
+	if steps > maxSteps {
+		return &UsageError{fmt.Errorf("--duration %s is %.3g steps of dt = %s: too long", FormatTime(duration), steps, FormatTime(dt))}
+	}
+	return nil
+}
+
+// FormatTime formats a time in s with a readable unit: "0.1 ms", "2 s".
+func FormatTime(t float64) string {
+	a := math.Abs(t)
+	switch {
+	case a == 0 || a >= 1:
+		return strconv.FormatFloat(t, 'g', -1, 64) + " s"
+	case a >= 1e-5:
+		return strconv.FormatFloat(t*1e3, 'g', 6, 64) + " ms"
+	case a >= 1e-6:
+		return strconv.FormatFloat(t*1e6, 'g', 6, 64) + " us"
+	}
+	return strconv.FormatFloat(t*1e9, 'g', 6, 64) + " ns"
+}
+
 // RunOptions are the run-time choices of `snnc run`.
 type RunOptions struct {
 	Network  string     // "" for the only one
@@ -61,6 +97,9 @@ func Run(m *ir.Module, path string, opt RunOptions) (*results.Result, error) {
 		return nil, err
 	}
 	if opt.Duration > 0 {
+		if err := checkSteps(opt.Duration, net.Dt); err != nil {
+			return nil, err
+		}
 		m = m.Clone()
 		net = m.Network(net.Name)
 		net.Duration = opt.Duration
