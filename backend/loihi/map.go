@@ -469,8 +469,8 @@ func (mp *mapper) eval(e, lo, hi int, commit bool) trial {
 		allDense, span := true, 0
 		for _, p := range mp.touched {
 			g := &gs[p]
-			allDense = allDense && g.dense
-			span = max(span, int(g.maxU-g.minU)+1)
+			allDense = allDense && g.dense && g.minU == 0 && int(g.n) == n
+			span = max(span, int(g.maxU)+1)
 		}
 		per := mp.m.Projs[qi].WeightBits + DelayBitsFor(maxDelay)
 		if !allDense {
@@ -748,17 +748,19 @@ func (m *Mapping) Formats() [][]Format {
 			p := &m.Pieces[g.Piece]
 			a := &per[p.Core]
 			a.seen = true
-			u0 := int(q.Post[g.Syn[0]]) - p.Lo
-			prev := u0
-			for x, k := range g.Syn {
+			prev := -1
+			for _, k := range g.Syn {
 				u := int(q.Post[k]) - p.Lo
-				if x > 0 && u != prev+1 {
+				if u != prev+1 {
 					a.dense = false
 				}
 				prev = u
 				a.maxDelay = max(a.maxDelay, q.DelayAt(int(k)))
 			}
-			a.span = max(a.span, prev-u0+1)
+			if len(g.Syn) != p.Hi-p.Lo {
+				a.dense = false
+			}
+			a.span = max(a.span, prev+1)
 		})
 		for c, a := range per {
 			if !a.seen {
