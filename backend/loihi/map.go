@@ -181,7 +181,7 @@ type mapper struct {
 	caps []int   // per entity: max neurons per piece (0: unlimited)
 
 	epoch   int64
-	axStamp [][]int64   // per entity: per neuron: epoch that counted its input axon
+	axStamp [][]int64     // per entity: per neuron: epoch that counted its input axon
 	groups  [][]groupStat // per projection: per presynaptic neuron
 	touched []int32
 

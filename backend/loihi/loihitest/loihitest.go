@@ -198,7 +198,7 @@ func TestProgram(nacc int) *fixed.Program {
 	// Refractory: t5 = ref > 0; ref -= t5.
 	b.Emit(fixed.OpGt, t[5], R(ref), I(0))
 	b.Emit(fixed.OpSub, ref, R(ref), R(t[5]))
-	b.EmitLUT(t[0], f, R(x))                                // t0 = f(x)
+	b.EmitLUT(t[0], f, R(x))                                         // t0 = f(x)
 	b.EmitR(fixed.OpMulSh, fixed.HalfUp, t[1], R(x), R(leak), I(12)) // x·leak
 	for j, a := range accs {
 		op := fixed.OpAdd
