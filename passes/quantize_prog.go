@@ -149,7 +149,7 @@ func (gn *qgen) prepare() error {
 		case u.Method == ir.ExpEuler && s.Kind == ir.TVLIF:
 			tau, drive := prep(s.Tau), prep(s.Drive)
 			y := g.Fold(monoDiv(g, g.Const(-dt), tau)) // B·dt
-			a := g.Fold(monoDiv(g, drive, tau))       // A
+			a := g.Fold(monoDiv(g, drive, tau))        // A
 			if yc, ok := g.ConstValue(y); ok {
 				e := math.Exp(yc)
 				nx = g.Mul(x, g.Const(e))
