@@ -1,7 +1,9 @@
 package frontend
 
 import (
+	"bytes"
 	"fmt"
+	"io/fs"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -429,6 +431,114 @@ func TestLinearityMatchesDerivative(t *testing.T) {
 							t.Fatalf("%s.%s at %v: linear form gives x' = %g, the equation %g", u.Name, st.Name, e, got, f)
 						}
 					}
+				}
+			}
+		})
+	}
+}
+
+// ---- imports ----
+
+func TestImports(t *testing.T) {
+	path := filepath.Join("..", "testdata", "imports", "main.snn")
+	m, prog, errs := CompileFile(path, Options{})
+	if len(errs) > 0 {
+		t.Fatalf("unexpected errors: %v", errs)
+	}
+	// Each file once, the root first, imports resolved relative to the
+	// file that imports them.
+	var files []string
+	for _, f := range prog.Files {
+		rel, err := filepath.Rel(filepath.Join("..", "testdata", "imports"), f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, filepath.ToSlash(rel))
+	}
+	want := "main.snn models/cells.snn models/base/leaky.snn common.snn"
+	if got := strings.Join(files, " "); got != want {
+		t.Errorf("loaded files %q, want %q", got, want)
+	}
+	if prog.Root != prog.Files[0] || prog.Source(prog.Files[3].Name) == nil {
+		t.Error("Program.Root or Program.Source is wrong")
+	}
+	var units []string
+	for _, u := range m.Units {
+		units = append(units, u.Name)
+	}
+	if got := strings.Join(units, " "); got != "cell leaky adapting" {
+		t.Errorf("units %q, want the imported models in order of use", got)
+	}
+	n := m.Network("twopops")
+	if n == nil || n.Pop("inh") == nil || n.Pop("inh").Unit != "leaky" || n.Pop("ada").Unit != "adapting" {
+		t.Fatalf("network: %s", ir.PrintNetwork(n))
+	}
+	if err := ir.Verify(m); err != nil {
+		t.Fatal(err)
+	}
+	text := ir.Print(m)
+	m2, err := ir.Parse("imports.ir", text)
+	if err != nil || !bytes.Equal(ir.Print(m2), text) {
+		t.Errorf("imports: IR does not round-trip (%v)", err)
+	}
+}
+
+// memFS serves files from a map, for Options.ReadFile.
+func memFS(files map[string]string) Options {
+	return Options{ReadFile: func(path string) ([]byte, error) {
+		if s, ok := files[filepath.ToSlash(path)]; ok {
+			return []byte(s), nil
+		}
+		return nil, &fs.PathError{Op: "open", Path: path, Err: fs.ErrNotExist}
+	}}
+}
+
+func TestImportErrors(t *testing.T) {
+	const lif = "neuron lif2 {\n param tau = 10 ms\n state v = 0 mV\n v' = -v / tau\n}\n"
+	const net = "network n {\n dt = 0.1 ms\n duration = 1 ms\n pop p = lif2[1]\n}\n"
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string // "file:line:col: message" substrings, in order
+	}{
+		{"ok/nested and relative", map[string]string{
+			"p/main.snn":  "import \"sub/a.snn\"\n" + net,
+			"p/sub/a.snn": "import \"../lib/b.snn\"\n",
+			"p/lib/b.snn": lif,
+		}, nil},
+		{"missing nested import is reported in the importing file", map[string]string{
+			"p/main.snn":  "import \"sub/a.snn\"\n" + net,
+			"p/sub/a.snn": "\nimport \"nope.snn\"\n",
+		}, []string{"p/sub/a.snn:2:8: cannot import \"nope.snn\": no such file"}},
+		{"syntax error in an imported file", map[string]string{
+			"p/main.snn": "import \"a.snn\"\n" + net,
+			"p/a.snn":    "neuron lif2 {\n param tau = \n}\n",
+		}, []string{"p/a.snn:3:1: expected expression, found '}'"}},
+		{"self import", map[string]string{
+			"p/main.snn": "import \"main.snn\"\n" + net,
+		}, []string{"p/main.snn:1:8: import cycle: p/main.snn -> p/main.snn"}},
+		{"model declared in two files", map[string]string{
+			"p/main.snn": "import \"a.snn\"\n" + lif + net,
+			"p/a.snn":    lif,
+		}, []string{"p/a.snn:1:8: neuron lif2 redeclared (previous declaration at p/main.snn:2:8)"}},
+		{"an imported model shadows the standard one", map[string]string{
+			"p/main.snn": "import \"a.snn\"\nnetwork n {\n dt = 0.1 ms\n duration = 1 ms\n pop p = lif[1] { I = 1 nA }\n}\n",
+			"p/a.snn":    strings.Replace(lif, "lif2", "lif", 1),
+		}, []string{"p/main.snn:5:19: neuron lif has no param or state named I"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, errs := CompileFile("p/main.snn", memFS(tc.files))
+			var got []string
+			for _, e := range errs {
+				got = append(got, filepath.ToSlash(e.Error()))
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("got errors %q, want %q", got, tc.want)
+			}
+			for i := range got {
+				if !strings.Contains(got[i], tc.want[i]) {
+					t.Errorf("error %d is %q, want %q", i, got[i], tc.want[i])
 				}
 			}
 		})
