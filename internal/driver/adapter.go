@@ -1,7 +1,8 @@
 package driver
 
-// This file (with simulate.go) holds the calls into other packages' APIs:
-// the frontend, the IR verifier and the pass table.
+// This file (with simulate.go and stages.go) holds the calls into other
+// packages' APIs: the frontend, the IR verifier, the pass table and the
+// simulator.
 
 import (
 	"errors"
@@ -45,7 +46,3 @@ func verify(path string, m *ir.Module) frontend.ErrorList {
 	}
 	return list
 }
-
-// passTable returns the passes of the pass manager. Will read: the
-// package-level table of snnc/passes once it exists.
-func passTable() []Stage { return nil }
