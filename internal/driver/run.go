@@ -3,8 +3,8 @@ package driver
 import (
 	"fmt"
 	"math"
-	"strconv"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"snnc/internal/results"
