@@ -92,6 +92,14 @@ const (
 	kAbs
 	kSqrt
 	kPowI // x^n, n = instr.n
+	kLtVV
+	kLtVS
+	kGtVV
+	kGtVS
+	kLeVV
+	kLeVS
+	kGeVV
+	kGeVS
 )
 
 // operand is an instruction argument: vector slot idx, or scalar table
@@ -140,6 +148,20 @@ func selectKernel(op ir.Op, args []operand, sc []float64, constSlot func(int32) 
 		vv(kMulVV, kMulVS, kGeneric, true)
 	case ir.OpDiv:
 		vv(kDivVV, kDivVS, kDivSV, false)
+	case ir.OpLt, ir.OpGt, ir.OpLe, ir.OpGe:
+		// c < x is x > c: put the vector first.
+		flip := map[ir.Op]ir.Op{ir.OpLt: ir.OpGt, ir.OpGt: ir.OpLt, ir.OpLe: ir.OpGe, ir.OpGe: ir.OpLe}
+		o, a, b := op, args[0], args[1]
+		if !a.vec {
+			o, a, b = flip[op], b, a
+		}
+		in.args[0], in.args[1] = a, b
+		k := map[ir.Op][2]kernel{ir.OpLt: {kLtVV, kLtVS}, ir.OpGt: {kGtVV, kGtVS}, ir.OpLe: {kLeVV, kLeVS}, ir.OpGe: {kGeVV, kGeVS}}[o]
+		if b.vec {
+			in.k = k[0]
+		} else {
+			in.k = k[1]
+		}
 	case ir.OpNeg:
 		in.k = kNeg
 	case ir.OpExp:
@@ -256,6 +278,11 @@ func (in *instr) exec(vecs [][]float64, sc []float64, n int) {
 				d[i] = powi(x[i], in.n)
 			}
 		}
+	case kLtVV, kGtVV, kLeVV, kGeVV:
+		x, y := vecs[a[0].idx][:n], vecs[a[1].idx][:n]
+		cmpVV(in.k, d, x, y)
+	case kLtVS, kGtVS, kLeVS, kGeVS:
+		cmpVS(in.k, d, vecs[a[0].idx][:n], sc[a[1].idx])
 	default:
 		ar := in.op.Info().Arity
 		var buf [3]float64
@@ -268,6 +295,57 @@ func (in *instr) exec(vecs [][]float64, sc []float64, n int) {
 				}
 			}
 			d[i] = evalOp(in.op, buf[:ar])
+		}
+	}
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func cmpVV(k kernel, d, x, y []float64) {
+	x, y = x[:len(d)], y[:len(d)]
+	switch k {
+	case kLtVV:
+		for i := range d {
+			d[i] = b2f(x[i] < y[i])
+		}
+	case kGtVV:
+		for i := range d {
+			d[i] = b2f(x[i] > y[i])
+		}
+	case kLeVV:
+		for i := range d {
+			d[i] = b2f(x[i] <= y[i])
+		}
+	case kGeVV:
+		for i := range d {
+			d[i] = b2f(x[i] >= y[i])
+		}
+	}
+}
+
+func cmpVS(k kernel, d, x []float64, y float64) {
+	x = x[:len(d)]
+	switch k {
+	case kLtVS:
+		for i := range d {
+			d[i] = b2f(x[i] < y)
+		}
+	case kGtVS:
+		for i := range d {
+			d[i] = b2f(x[i] > y)
+		}
+	case kLeVS:
+		for i := range d {
+			d[i] = b2f(x[i] <= y)
+		}
+	case kGeVS:
+		for i := range d {
+			d[i] = b2f(x[i] >= y)
 		}
 	}
 }

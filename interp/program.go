@@ -61,6 +61,24 @@ type binding struct {
 	liveInputs []bool // per input: false when nothing ever delivers to it (it is the constant 0)
 }
 
+// constOf reports the value of a leaf that is the same constant for every
+// neuron: a const, a homogeneous param, an input nothing delivers to (0).
+func (b *binding) constOf(n ir.Node) (float64, bool) {
+	switch n.Op {
+	case ir.OpConst:
+		return n.Val, true
+	case ir.OpParam:
+		if v, ok := b.pop.Param(n.Name); ok && v.Homogeneous() {
+			return v.Scalar, true
+		}
+	case ir.OpInput:
+		if i := b.pop.InputIndex(n.Name); i >= 0 && !b.liveInputs[i] {
+			return 0, true
+		}
+	}
+	return 0, false
+}
+
 // compile builds a program for roots of graph g (a clone of the unit's
 // graph, possibly extended with update expressions).
 func compile(g *ir.Graph, roots []ir.NodeID, b *binding) (*program, error) {

@@ -294,21 +294,32 @@ func (p *popRT) compile(dt float64) error {
 		return err
 	}
 	b := &binding{pop: p.ip, liveInputs: p.inputLive}
+	// Simplify all expressions together (shared subexpressions stay shared).
+	all := append([]ir.NodeID(nil), roots...)
+	if u.Spike != ir.NoNode {
+		all = append(all, u.Spike)
+	}
+	for _, a := range u.Reset {
+		all = append(all, a.Value)
+	}
+	all = simplify(g, all, b.constOf)
+	roots, rest := all[:len(roots)], all[len(roots):]
 	if p.update, err = compile(g, roots, b); err != nil {
 		return err
 	}
 	if u.Spike != ir.NoNode {
-		if p.cond, err = compile(g, []ir.NodeID{u.Spike}, b); err != nil {
+		if p.cond, err = compile(g, rest[:1], b); err != nil {
 			return fmt.Errorf("spike condition: %w", err)
 		}
+		rest = rest[1:]
 	}
 	p.held = make([]bool, len(u.States))
-	for _, a := range u.Reset {
+	for j, a := range u.Reset {
 		i := p.ip.StateIndex(a.State)
 		if i < 0 {
 			return fmt.Errorf("reset assigns unknown state %q", a.State)
 		}
-		pg, err := compile(g, []ir.NodeID{a.Value}, b)
+		pg, err := compile(g, rest[j:j+1], b)
 		if err != nil {
 			return fmt.Errorf("reset %s: %w", a.State, err)
 		}
@@ -378,7 +389,8 @@ func (s *sim) setupRecords() error {
 		}
 		if r.Kind == instance.RecordLet {
 			g := u.G.Clone()
-			pg, err := compile(g, []ir.NodeID{u.Lets[r.Index].Expr}, &binding{pop: p.ip, liveInputs: p.inputLive})
+			b := &binding{pop: p.ip, liveInputs: p.inputLive}
+			pg, err := compile(g, simplify(g, []ir.NodeID{u.Lets[r.Index].Expr}, b.constOf), b)
 			if err != nil {
 				return fmt.Errorf("record %s: %w", tr.trace.Name, err)
 			}
