@@ -297,10 +297,16 @@ func (s *scope) binary(e *BinaryExpr) val {
 		r.unit = x.unit
 		return r
 	case MUL:
+		if !s.dimFits(e.OpPos, x.dim, y.dim, 1) {
+			return bad
+		}
 		return s.apply(e.OpPos, op, x.dim.Mul(y.dim), kQty, x, y)
 	case QUO:
 		if y.isConst && y.c == 0 {
 			s.c.errorf(e.OpPos, "division by zero")
+			return bad
+		}
+		if !s.dimFits(e.OpPos, x.dim, y.dim, -1) {
 			return bad
 		}
 		return s.apply(e.OpPos, op, x.dim.Div(y.dim), kQty, x, y)
@@ -329,9 +335,30 @@ func (s *scope) power(pos, ypos Pos, x, y val) val {
 			s.c.errorf(ypos, "a quantity with dimension %s can only be raised to a constant integer power (at most 16), found %s", x.show(), describeExponent(y))
 			return bad
 		}
+		if !s.dimFits(pos, units.Dim{}, x.dim, int(y.c)) {
+			return bad
+		}
 		d = x.dim.Pow(int(y.c))
 	}
 	return s.apply(pos, ir.OpPow, d, kQty, x, y)
+}
+
+// maxDimExp bounds the exponents of a dimension (units.Dim holds int8s,
+// which must not wrap around: m^256 is not dimensionless).
+const maxDimExp = 32
+
+// dimFits reports whether a·b^k keeps every exponent of the dimension
+// within ±maxDimExp, and reports an error if not.
+func (s *scope) dimFits(pos Pos, a, b units.Dim, k int) bool {
+	for i := range a {
+		if r := int(a[i]) + k*int(b[i]); r > maxDimExp || r < -maxDimExp {
+			var base units.Dim
+			base[i] = 1
+			s.c.errorf(pos, "dimension out of range: the result has %s^%d (exponents are limited to ±%d)", base.String(), r, maxDimExp)
+			return false
+		}
+	}
+	return true
 }
 
 func describeExponent(y val) string {
