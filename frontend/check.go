@@ -344,6 +344,10 @@ func (c *checker) modelScope(m *model, what string, k scopeKind) *scope {
 			if name == "t" && k == scopeDynamics {
 				return val{kind: kQty, dim: units.Time, node: m.unit.T(), unit: "s"}, true
 			}
+			if name == "t" {
+				c.errorf(id.Pos(), "%s cannot use time t (t exists only while the network runs: use it in equations, lets, the spike condition or resets)", what)
+				return bad, true
+			}
 			return val{}, false
 		}
 		switch kind {
