@@ -10,6 +10,7 @@ import (
 func newDumpCmd() *cobra.Command {
 	var emit string
 	var allErrors bool
+	var pf *passFlags
 	cmd := &cobra.Command{
 		Use:   "dump --emit=ast|ir FILE",
 		Short: "Print a program's syntax tree or IR",
@@ -17,16 +18,22 @@ func newDumpCmd() *cobra.Command {
 
   --emit=ast   the syntax tree of .snn source, one node per line, indented,
                with positions as @line:col (comments are left out)
-  --emit=ir    the IR text after lowering and verification (docs/ir.md);
+  --emit=ir    the IR text after lowering, verification and the selected
+               pass pipeline (docs/ir.md; -O0 by default: as lowered);
                IR input is parsed, verified and printed again
 
 The IR text is deterministic and parses back to the same module.`,
 		Example: `  snnc dump --emit=ir testdata/squid.snn
   snnc dump --emit=ast testdata/lif.snn
-  snnc dump --emit=ir testdata/squid.snn > squid.ir && snnc check squid.ir`,
+  snnc dump --emit=ir testdata/squid.snn > squid.ir && snnc check squid.ir
+  snnc dump --emit=ir -O2 --remarks testdata/squid.snn
+  snnc dump --emit=ir --passes=canonicalize,expand-hh --print-after=all testdata/hh.snn`,
 		Args: exactArgs(1, "one FILE"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			path := args[0]
+			if err := pf.validate(cmd); err != nil {
+				return err
+			}
 			max := diagCap
 			if allErrors {
 				max = 0
@@ -52,6 +59,9 @@ The IR text is deterministic and parses back to the same module.`,
 					printDiagnostics(cmd.ErrOrStderr(), err, max)
 					return silentErr(exitUser)
 				}
+				if err := pf.run(cmd, m); err != nil {
+					return err
+				}
 				_, err = cmd.OutOrStdout().Write(ir.Print(m))
 				return err
 			case "":
@@ -60,6 +70,7 @@ The IR text is deterministic and parses back to the same module.`,
 			return usageErrf("dump: unknown --emit=%s (want ast or ir)", emit)
 		}),
 	}
+	pf = addPassFlags(cmd)
 	cmd.Flags().StringVar(&emit, "emit", "", "what to print: ast or ir")
 	cmd.Flags().BoolVar(&allErrors, "all-errors", false, "show every error, not just the first 10")
 	return cmd

@@ -102,5 +102,14 @@ func usageErrf(format string, args ...any) error { return usageErr(fmt.Errorf(fo
 // userErr marks err as a user error (exit 1).
 func userErr(err error) error { return &exitError{exitUser, err} }
 
+// exitCode returns the exit code err carries (exitUser if none).
+func exitCode(err error) int {
+	var ex *exitError
+	if errors.As(err, &ex) {
+		return ex.code
+	}
+	return exitUser
+}
+
 // silentErr is an exit code whose message is already printed.
 func silentErr(code int) error { return &exitError{code: code} }

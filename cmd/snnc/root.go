@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -41,8 +42,16 @@ error), 2 usage error (bad flags or arguments), 3 internal error.`,
 		newPlotCmd(),
 		newVersionCmd(),
 	)
+	for _, f := range extraCommands {
+		root.AddCommand(f())
+	}
 	return root
 }
+
+// extraCommands are commands defined in other files of this package
+// (e.g. by other teams: `func init() { extraCommands = append(extraCommands,
+// newReportCmd) }`), added after the built-in ones.
+var extraCommands []func() *cobra.Command
 
 // runE adapts a command body: errors it returns that carry no exit code
 // become user errors (exit 1), except the driver's and the result writer's
@@ -65,6 +74,10 @@ func classify(err error) error {
 	var fe *results.FormatError
 	if errors.As(err, &ue) || errors.As(err, &fe) {
 		return usageErr(err)
+	}
+	var ie *driver.InternalError
+	if errors.As(err, &ie) {
+		return &exitError{exitInternal, fmt.Errorf("internal error: %v (please report)", err)}
 	}
 	return userErr(err)
 }

@@ -24,6 +24,7 @@ func newRunCmd() *cobra.Command {
 		sets     []string
 		threads  int
 		quiet    bool
+		pf       *passFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "run FILE [-o OUT] [--network NAME] [--duration T] [--seed S] [--set POP.NAME=VALUE]...",
@@ -47,6 +48,9 @@ Trace values are in SI units (the trace's "unit"); times are in ms.
 Durations take a time unit: 50ms, "50 ms", 0.5s. --set overrides a
 parameter or an initial state of every neuron of a population (or a Poisson
 source's rate), with units: --set cell.gNa=100mS/cm2.
+
+The pass pipeline (-O, --passes) runs before the simulation; the default,
+-O0, simulates the program as lowered.
 
 A progress bar is shown on standard error for runs longer than about a
 second when it is a terminal; --quiet turns it and the summary off. The
@@ -89,11 +93,17 @@ results do not depend on --threads.`,
 			if threads < 0 {
 				return usageErrf("--threads %d: want a positive number (0: all cores)", threads)
 			}
+			if err := pf.validate(cmd); err != nil {
+				return err
+			}
 
 			m, err := driver.Load(path)
 			if err != nil {
 				printDiagnostics(cmd.ErrOrStderr(), err, diagCap)
 				return silentErr(exitUser)
+			}
+			if err := pf.run(cmd, m); err != nil {
+				return err
 			}
 			var bar *progress
 			if !quiet && isTerminal(cmd.ErrOrStderr()) {
@@ -118,6 +128,7 @@ results do not depend on --threads.`,
 			return nil
 		}),
 	}
+	pf = addPassFlags(cmd)
 	f := cmd.Flags()
 	f.StringVarP(&out, "output", "o", "", "write spikes and traces to `OUT` (.json, .csv or .npz)")
 	f.StringVar(&network, "network", "", "the network `NAME` to run (default: the program's only network)")
