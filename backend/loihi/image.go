@@ -545,6 +545,11 @@ func (b *imgBuilder) compartments(ic *ImgCore, cm *CoreMap, outs map[axonKey][]I
 					return fmt.Errorf("pop %s neuron %d: bias %d is not bias_mant << bias_exp (13-bit mantissa, exponent 0..7)", pop.Name, i, v(fixed.CubaRegBias))
 				}
 				soma.BiasMant, soma.BiasExp = int16(mant), uint8(exp)
+				for _, name := range []string{fixed.CubaRegU, fixed.CubaRegV, fixed.CubaRegRef} {
+					if r := pop.Prog.Reg(name); r >= 0 && pop.Prog.Regs[r].Type.Reduce(v(name)) != v(name) {
+						return fmt.Errorf("pop %s neuron %d: initial %s = %d does not fit its type", pop.Name, i, name, v(name))
+					}
+				}
 				soma.Words = [2]uint32{uint32(v(fixed.CubaRegU)), uint32(v(fixed.CubaRegV))}
 				soma.Ref = uint8(v(fixed.CubaRegRef))
 			case DatapathMicrocode:
@@ -558,12 +563,15 @@ func (b *imgBuilder) compartments(ic *ImgCore, cm *CoreMap, outs map[axonKey][]I
 					}
 				}
 				prof = profile(key, ImgProfile{Datapath: DatapathMicrocode, Program: ie.Program, Consts: consts})
-				for r := range pop.Prog.Regs {
+				for r, reg := range pop.Prog.Regs {
 					w := ie.RegWord[r]
 					if w < 0 {
 						continue
 					}
 					x := pop.Vals[r][i]
+					if reg.Type.Reduce(x) != x {
+						return fmt.Errorf("pop %s neuron %d: initial %s = %d does not fit its type %s", pop.Name, i, reg.Name, x, reg.Type)
+					}
 					setWord(ic.Comps[c0+w/2:], w%2, uint32(x))
 					if RegWords(pop.Prog.Regs[r].Type) == 2 {
 						setWord(ic.Comps[c0+(w+1)/2:], (w+1)%2, uint32(uint64(x)>>32))
