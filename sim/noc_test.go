@@ -71,8 +71,8 @@ func TestNoCContention(t *testing.T) {
 	// Two sources in different tiles sending to one core through the same
 	// last link: the second waits for the link.
 	n = fakeNoC(&cfg, 1, []int{8, 0, 4}, 1) // tiles (2,0), (0,0), (1,0)
-	n.add(0, 2, 0, 0)                      // from (2,0) west to (1,0)
-	n.add(1, 2, 0, 0)                      // from (0,0) east to (1,0)
+	n.add(0, 2, 0, 0)                       // from (2,0) west to (1,0)
+	n.add(1, 2, 0, 0)                       // from (0,0) east to (1,0)
 	se := make([]int64, 3)
 	q, err := n.run([]int64{0, 0, 0}, se, make([]int64, 3))
 	if err != nil {

@@ -113,11 +113,11 @@ type machine struct {
 	noc     *noc
 	k       int64
 
-	res    *results.Result
-	stats  Stats
-	ceEnd  []int64
-	seBusy []int64
-	aeBusy []int64
+	res     *results.Result
+	stats   Stats
+	ceEnd   []int64
+	seBusy  []int64
+	aeBusy  []int64
 	barrier int64
 }
 
@@ -129,29 +129,29 @@ type stimRT struct {
 
 // piece is one entity's units on one core, with their registers.
 type piece struct {
-	core        *core
-	ent         int
-	lo, hi      int
-	comp0, k    int
-	dp          loihi.Datapath
-	regs        []loihi.ImgReg
-	cols        [][]int64
-	ops         []uop
-	stateRegs   []int
-	tempRegs    []int
-	accRegs     []int   // accumulator registers
-	accTarget   []int   // per accRegs entry: target compartment j, -1 for none
-	accStims    [][]int // per accRegs entry: stimulus indices
-	spikeReg    int
-	spike       []bool
-	cub         *cuba
-	keys, thr   []uint64 // Poisson
-	unitCycles  int64
-	unitEnergy  float64
-	outStart    []uint16 // per unit: soma output axons
-	outCount    []uint16
-	spikes      []int32 // this step: unit offsets (ascending; duplicates for spike lists)
-	cubaHasRef  bool
+	core       *core
+	ent        int
+	lo, hi     int
+	comp0, k   int
+	dp         loihi.Datapath
+	regs       []loihi.ImgReg
+	cols       [][]int64
+	ops        []uop
+	stateRegs  []int
+	tempRegs   []int
+	accRegs    []int   // accumulator registers
+	accTarget  []int   // per accRegs entry: target compartment j, -1 for none
+	accStims   [][]int // per accRegs entry: stimulus indices
+	spikeReg   int
+	spike      []bool
+	cub        *cuba
+	keys, thr  []uint64 // Poisson
+	unitCycles int64
+	unitEnergy float64
+	outStart   []uint16 // per unit: soma output axons
+	outCount   []uint16
+	spikes     []int32 // this step: unit offsets (ascending; duplicates for spike lists)
+	cubaHasRef bool
 }
 
 type emit struct {
@@ -162,13 +162,13 @@ type emit struct {
 
 // core is one neurocore at run time.
 type core struct {
-	idx   int
-	ic    *loihi.ImgCore
-	loc   loihi.Loc
-	ncomp int
-	mask  int64
-	ring  []int64 // slot·ncomp + compartment
-	pieces []*piece
+	idx       int
+	ic        *loihi.ImgCore
+	loc       loihi.Loc
+	ncomp     int
+	mask      int64
+	ring      []int64 // slot·ncomp + compartment
+	pieces    []*piece
 	compPiece []int32 // compartment → piece index in pieces (soma and others)
 
 	// Decoded synapse memory, per input axon.
