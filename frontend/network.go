@@ -459,7 +459,7 @@ func (c *checker) listValues(e Expr, v val, dim units.Dim, size int, name string
 		return nil, false
 	}
 	out := make([]float64, size)
-	le := e.(*ListExpr)
+	le := unparen(e).(*ListExpr) // v is a list, so e is one, maybe in parentheses
 	for i, x := range v.elems {
 		if x.kind == kBad {
 			return nil, false
@@ -475,6 +475,17 @@ func (c *checker) listValues(e Expr, v val, dim units.Dim, size int, name string
 		out[i] = x.c
 	}
 	return out, true
+}
+
+// unparen strips parentheses around an expression.
+func unparen(e Expr) Expr {
+	for {
+		p, ok := e.(*ParenExpr)
+		if !ok {
+			return e
+		}
+		e = p.X
+	}
 }
 
 // checkRule checks a connection rule.
@@ -787,7 +798,7 @@ func (c *checker) checkSource(n *ir.Network, d *SourceDecl, size int, dir string
 			if v.kind == kBad {
 				return
 			}
-			le, ok := t.Value.(*ListExpr)
+			le, ok := unparen(t.Value).(*ListExpr)
 			if v.kind != kList || !ok {
 				c.errorf(t.Value.Pos(), "times must be a list of per-neuron lists, e.g. [[1 ms, 5 ms], [3 ms]]")
 				return
@@ -798,7 +809,7 @@ func (c *checker) checkSource(n *ir.Network, d *SourceDecl, size int, dir string
 			}
 			times := make([][]float64, size)
 			for i, row := range v.elems {
-				re, ok := le.Elems[i].(*ListExpr)
+				re, ok := unparen(le.Elems[i]).(*ListExpr)
 				if row.kind != kList || !ok {
 					c.errorf(le.Elems[i].Pos(), "times of neuron %d must be a list", i)
 					return
