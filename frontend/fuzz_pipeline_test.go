@@ -90,7 +90,23 @@ func checkPipeline(t *testing.T, src []byte) {
 
 // pipelineRegressions are inputs that once broke the pipeline (found by
 // FuzzPipeline or by hand).
-var pipelineRegressions = []string{}
+var pipelineRegressions = []string{
+	// A per-neuron list in parentheses panicked (interface conversion to
+	// *ListExpr) in the check of population values and spike times.
+	`neuron cell {
+    param tau = 10 ms
+    state v = 0 mV
+    v' = -v / tau
+}
+network n {
+    dt = 0.1 ms
+    duration = 1 ms
+    pop a = cell[2] { v = ([1 mV, 2 mV]) }
+    source s = spikes[2] { times = ([([1 ms]), [2 ms, 3 ms]]) }
+    connect s -> a.v : one_to_one { weight = 1 mV }
+}
+`,
+}
 
 func TestPipelineRegressions(t *testing.T) {
 	for i, s := range pipelineRegressions {
