@@ -71,6 +71,7 @@ func (p *parser) init(filename string, src []byte) {
 		p.errs.Add(pos, msg)
 		p.errLines[pos.Line] = true
 	})
+	p.toks = make([]tokenInfo, 0, len(src)/4+2) // about one token per 4 bytes
 	var pending []*Comment
 	prevLine := 0 // last line of the previous token; 0 before the first
 	for {

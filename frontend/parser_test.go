@@ -3,6 +3,7 @@ package frontend
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -428,6 +429,23 @@ func TestEndPositions(t *testing.T) {
 	} {
 		if got := tt.node.End().String(); got != tt.want {
 			t.Errorf("%T.End() = %s, want %s", tt.node, got, tt.want)
+		}
+	}
+}
+
+// TestParseRepositoryExamples: the standard models and the DSL.md examples
+// in the repository's testdata parse without errors.
+func TestParseRepositoryExamples(t *testing.T) {
+	for _, pattern := range []string{"stdlib/*.snn", "../testdata/hh.snn", "../testdata/lif.snn", "../testdata/squid.snn", "../testdata/cobahh.snn"} {
+		files, _ := filepath.Glob(pattern)
+		for _, file := range files {
+			src, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, errs := ParseFile(file, src); errs != nil {
+				t.Errorf("%s: %v", file, errs)
+			}
 		}
 	}
 }

@@ -13,8 +13,9 @@ import (
 //
 //   - Source must be UTF-8; an invalid byte or a NUL is reported and skipped.
 //     A leading byte order mark is ignored.
-//   - Comments are returned as COMMENT tokens (text with markers, without the
-//     final newline of a // comment).
+//   - Comments are returned as COMMENT tokens: the text with its markers,
+//     without carriage returns in // comments and with CRLF as LF in /* */
+//     comments (as go/scanner does).
 //   - Newlines are terminators where a statement can end: a newline after an
 //     IDENT, NUMBER, STRING, ')', ']' or '}' is returned as SEMI with lit
 //     "\n", except inside parentheses and brackets, where newlines are
@@ -332,19 +333,19 @@ func (s *Scanner) scanComment(pos Pos) string {
 		for s.ch != '\n' && s.ch >= 0 {
 			s.next()
 		}
-		return strings.TrimSuffix(string(s.src[start:s.offset]), "\r")
+		return strings.ReplaceAll(string(s.src[start:s.offset]), "\r", "")
 	}
 	s.next() // '*'
 	for {
 		if s.ch < 0 {
 			s.error(pos, "comment not terminated")
-			return string(s.src[start:s.offset])
+			return strings.ReplaceAll(string(s.src[start:s.offset]), "\r\n", "\n")
 		}
 		ch := s.ch
 		s.next()
 		if ch == '*' && s.ch == '/' {
 			s.next()
-			return string(s.src[start:s.offset])
+			return strings.ReplaceAll(string(s.src[start:s.offset]), "\r\n", "\n")
 		}
 	}
 }

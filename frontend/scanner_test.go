@@ -58,6 +58,9 @@ func TestScanTokens(t *testing.T) {
 		{"a /* c */ b", "IDENT:a COMMENT:/* c */ IDENT:b NL"},
 		{"// only", "COMMENT:// only"},
 		{"a // c\r\nb", "IDENT:a COMMENT:// c NL IDENT:b NL"},
+		{"//\r\r", "COMMENT://"},                                              // fuzz: carriage returns leave // comments
+		{"/* a\r\nb\r */", "COMMENT:/* a\nb\r */"},                            // CRLF in /* */ becomes LF
+		{"x = 1\r\ny = 2\r\n", "IDENT:x = NUMBER:1 NL IDENT:y = NUMBER:2 NL"}, // CRLF files
 		// a byte order mark at the start is ignored
 		{"\ufeffa", "IDENT:a NL"},
 	}
