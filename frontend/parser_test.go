@@ -449,3 +449,50 @@ func TestParseRepositoryExamples(t *testing.T) {
 		}
 	}
 }
+
+// TestParseDSLSnippets: the fragments quoted in DSL.md's prose, made
+// concrete, parse.
+func TestParseDSLSnippets(t *testing.T) {
+	neuronItems := []string{
+		"V' = (I - gL*(V - EL))/C",
+		"param tau = 20 mV",
+		"let r = exp(-(V/mV + 65)/18)",
+		"param Cm = 1 uF/cm2 * area",
+		"state w = uniform(0, 1) + normal(0 mV, 1 mV) + sqrt(abs(x)) * pow(2, 3) + max(a, b)^2",
+		"method euler",
+		"method rk4",
+		"spike when V > Vth && !(x < 0)",
+		"reset { v = Vr; w = w + b }",
+		"refractory 2 ms",
+	}
+	networkItems := []string{
+		"dt = 0.01 ms",
+		"source in = poisson[100] { rate = 20 Hz }",
+		"source sp = spikes[2] { times = [[1 ms, 5 ms], [3 ms]] }",
+		`source sf = spikes[2] { file = "spikes.csv" }`,
+		"connect a -> b.ge : all_to_all { weight = 1 nS; delay = 1 ms }",
+		"connect a -> b.I : one_to_one",
+		"connect a -> b.ge : fixed_indegree(k = 10)",
+		`connect a -> b.ge : from_file("edges.csv")`,
+		"stim s -> p.I = constant(1 nA)",
+		"stim s -> p.I = sawtooth(amp = 1 nA, freq = 5 Hz)",
+		"stim s -> p.I = triangle(amp = 1 nA, freq = 5 Hz)",
+		`stim s -> p.I = file("current.csv")`,
+		"record p spikes",
+		"record p.V every 0.1 ms",
+		"record p.V[0..9] every 0.1 ms",
+	}
+	for _, it := range neuronItems {
+		if _, errs := ParseFile("s.snn", []byte("neuron n {\n"+it+"\n}")); errs != nil {
+			t.Errorf("%s: %v", it, errs)
+		}
+	}
+	for _, it := range networkItems {
+		if _, errs := ParseFile("s.snn", []byte("network n {\n"+it+"\n}")); errs != nil {
+			t.Errorf("%s: %v", it, errs)
+		}
+	}
+	if _, errs := ParseFile("s.snn", []byte(`import "other.snn"`)); errs != nil {
+		t.Errorf("import: %v", errs)
+	}
+}
