@@ -252,9 +252,20 @@ func (c *checker) checkNetwork(d *NetworkDecl, dir string) *ir.Network {
 			if it.Pop == nil {
 				continue
 			}
-			m, ok := c.popModel(it.Pop, kind, models)
-			if !ok {
-				continue
+			var m *model
+			if kind[it.Pop.Name] == "source" { // a source has spikes to record, nothing else
+				if _, ok := sizes[it.Pop.Name]; !ok {
+					continue // the source is broken: already reported
+				}
+				if it.Var != nil {
+					c.errorf(it.Var.Pos(), "%s is a source; only its spikes can be recorded (record %s spikes)", it.Pop.Name, it.Pop.Name)
+					continue
+				}
+			} else {
+				var ok bool
+				if m, ok = c.popModel(it.Pop, kind, models); !ok {
+					continue
+				}
 			}
 			r := &ir.Record{Pop: it.Pop.Name, Lo: 0, Hi: -1}
 			if it.Var != nil {
