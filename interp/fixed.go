@@ -47,6 +47,7 @@ type fixedChunk struct {
 	view        [][]int64
 	spike       []bool
 	spikes      []int32
+	scratch     fixed.BatchScratch
 }
 
 type fixedSim struct {
@@ -131,7 +132,7 @@ func (s *fixedSim) stepChunk(c *fixedChunk, k int64) {
 			}
 		}
 	}
-	fp.p.Prog.ExecBatch(c.view, c.hi-c.lo, c.spike)
+	fp.p.Prog.ExecBatchScratch(c.view, c.hi-c.lo, c.spike, &c.scratch)
 	c.spikes = c.spikes[:0]
 	for i, sp := range c.spike {
 		if sp {

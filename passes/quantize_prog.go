@@ -364,14 +364,16 @@ func buildMono(g *ir.Graph, c float64, f map[ir.NodeID]int) ir.NodeID {
 func (gn *qgen) ranges() error {
 	q, g := gn.q, gn.g
 	pp := q.prof
-	order := g.PostOrder(gn.roots()...)
-	pos := make(map[ir.NodeID]int, len(order))
-	for i, id := range order {
-		pos[id] = i
+	ce := compileQ(g, gn.roots()...)
+	slotVar := make([]int, len(ce.order)) // slot → variable index, or -1
+	for i, id := range ce.order {
+		slotVar[i] = -1
+		if vi, ok := gn.varOf[id]; ok {
+			slotVar[i] = vi
+		}
 	}
-	gn.lo, gn.hi = map[ir.NodeID]float64{}, map[ir.NodeID]float64{}
-	lo := make([]float64, len(order))
-	hi := make([]float64, len(order))
+	lo := make([]float64, len(ce.order))
+	hi := make([]float64, len(ce.order))
 	for i := range lo {
 		lo[i], hi[i] = math.Inf(1), math.Inf(-1)
 	}
@@ -381,25 +383,12 @@ func (gn *qgen) ranges() error {
 	}
 	total := nsamp * pp.n
 	stride := max(1, total/60000)
-	vals := make([]float64, len(order))
 	leafVal := make([]float64, len(gn.vars))
-	// always include the extreme samples of every state
-	extreme := map[[2]int]bool{}
-	for si, rows := range pp.states {
-		var amin, amax [2]int
-		vmin, vmax := math.Inf(1), math.Inf(-1)
-		for s, row := range rows {
-			for j, x := range row {
-				if x < vmin {
-					vmin, amin = x, [2]int{s, j}
-				}
-				if x > vmax {
-					vmax, amax = x, [2]int{s, j}
-				}
-			}
+	set := func(slot int) (float64, bool) {
+		if vi := slotVar[slot]; vi >= 0 {
+			return leafVal[vi], true
 		}
-		_ = si
-		extreme[amin], extreme[amax] = true, true
+		return 0, false
 	}
 	evalSample := func(s, j int) {
 		for vi, v := range gn.vars {
@@ -416,26 +405,8 @@ func (gn *qgen) ranges() error {
 				leafVal[vi] = q.pop.Params[v.idx].At(j)
 			}
 		}
-		for i, id := range order {
-			n := g.Node(id)
-			var x float64
-			switch {
-			case n.Op == ir.OpConst:
-				x = n.Val
-			case n.Op.IsRef():
-				if vi, ok := gn.varOf[id]; ok {
-					x = leafVal[vi]
-				} else {
-					x = math.NaN()
-				}
-			default:
-				var a [3]float64
-				for k, arg := range n.Args[:n.Op.Info().Arity] {
-					a[k] = vals[pos[arg]]
-				}
-				x = qevalOp(n.Op, a[:n.Op.Info().Arity])
-			}
-			vals[i] = x
+		ce.run(set)
+		for i, x := range ce.vals {
 			if !math.IsNaN(x) && !math.IsInf(x, 0) {
 				lo[i], hi[i] = min(lo[i], x), max(hi[i], x)
 			}
@@ -444,12 +415,27 @@ func (gn *qgen) ranges() error {
 	for idx := 0; idx < total; idx += stride {
 		evalSample(idx/pp.n, idx%pp.n)
 	}
-	for e := range extreme {
-		if e[0] < nsamp {
-			evalSample(e[0], e[1])
+	// Always include the extreme samples of every state.
+	for _, rows := range pp.states {
+		var amin, amax [2]int
+		vmin, vmax := math.Inf(1), math.Inf(-1)
+		for s, row := range rows {
+			for j, x := range row {
+				if x < vmin {
+					vmin, amin = x, [2]int{s, j}
+				}
+				if x > vmax {
+					vmax, amax = x, [2]int{s, j}
+				}
+			}
+		}
+		if len(rows) > 0 {
+			evalSample(amin[0], amin[1])
+			evalSample(amax[0], amax[1])
 		}
 	}
-	for i, id := range order {
+	gn.lo, gn.hi = map[ir.NodeID]float64{}, map[ir.NodeID]float64{}
+	for i, id := range ce.order {
 		gn.lo[id], gn.hi[id] = lo[i], hi[i]
 	}
 	return nil
@@ -472,6 +458,67 @@ func qevalOp(op ir.Op, a []float64) float64 {
 		return math.Pow(a[0], a[1])
 	}
 	return op.Info().Eval(a)
+}
+
+// qexpr is a compiled float evaluator of one or more roots, with slots
+// in post-order.
+type qexpr struct {
+	order []ir.NodeID
+	pos   map[ir.NodeID]int
+	ops   []ir.Op
+	val0  []float64 // constants (and NaN for leaves)
+	args  [][3]int32
+	ar    []int8
+	vals  []float64
+}
+
+func compileQ(g *ir.Graph, roots ...ir.NodeID) *qexpr {
+	e := &qexpr{order: g.PostOrder(roots...), pos: map[ir.NodeID]int{}}
+	for i, id := range e.order {
+		e.pos[id] = i
+	}
+	for _, id := range e.order {
+		n := g.Node(id)
+		e.ops = append(e.ops, n.Op)
+		v := math.NaN()
+		if n.Op == ir.OpConst {
+			v = n.Val
+		}
+		e.val0 = append(e.val0, v)
+		var a [3]int32
+		ar := n.Op.Info().Arity
+		for k := 0; k < ar; k++ {
+			a[k] = int32(e.pos[n.Args[k]])
+		}
+		e.args = append(e.args, a)
+		e.ar = append(e.ar, int8(ar))
+	}
+	e.vals = make([]float64, len(e.order))
+	return e
+}
+
+// run evaluates every slot; set gives the values of leaves (and of any
+// slot it overrides: set is called before a slot is computed and returns
+// ok to use its value).
+func (e *qexpr) run(set func(slot int) (float64, bool)) {
+	var a [3]float64
+	for i, op := range e.ops {
+		if set != nil {
+			if v, ok := set(i); ok {
+				e.vals[i] = v
+				continue
+			}
+		}
+		if op == ir.OpConst || op.Info().Leaf {
+			e.vals[i] = e.val0[i]
+			continue
+		}
+		ar := int(e.ar[i])
+		for k := 0; k < ar; k++ {
+			a[k] = e.vals[e.args[i][k]]
+		}
+		e.vals[i] = qevalOp(op, a[:ar])
+	}
 }
 
 // qeval evaluates expression root (order: its post-order); leaf gives the
@@ -879,14 +926,11 @@ func (gn *qgen) table(id, over ir.NodeID, x fx) (fx, error) {
 	}
 	lo, hi = lo-0.1*span, hi+0.1*span
 	// For a gate-like table over a state, include the state's initial values.
-	order := g.PostOrder(id)
+	ce := compileQ(g, id)
+	overSlot, rootSlot := ce.pos[over], ce.pos[id]
 	fn := func(v float64) float64 {
-		return qeval(g, order, id, func(n ir.NodeID) (float64, bool) {
-			if n == over {
-				return v, true
-			}
-			return 0, false
-		})
+		ce.run(func(slot int) (float64, bool) { return v, slot == overSlot })
+		return ce.vals[rootSlot]
 	}
 	lut, rep, err := buildTable(fn, lo, hi, x.f, gn.W, gn.q.opt.LUTTol, gn.q.opt.LUTMax)
 	if err != nil {
