@@ -124,6 +124,16 @@ func (f *fuser) show(id ir.NodeID) string {
 	return s
 }
 
+// coefNode returns the coefficient of state x in the canonical expression
+// id (id linear in x), for display.
+func (f *fuser) coefNode(id ir.NodeID, x string) ir.NodeID {
+	_, b, why := f.c.linearize(id, x)
+	if why != "" {
+		return f.u.G.Const(0)
+	}
+	return f.c.build(b)
+}
+
 // showRat describes an algebraic value.
 func (f *fuser) showRat(x rat) string {
 	return exprString(f.u.G, f.c.Expr(f.u.G, f.al.node(x)), 120)
@@ -222,25 +232,8 @@ func (f *fuser) match(F, S *ir.State) (*hhFusion, *fuseMiss) {
 		return fail(3, "the channels' tau %s reads the construct state %s", f.show(fu.tauC), name)
 	}
 
-	// 4. Drives E_k + X.
-	nfs := make([]nf, K)
-	for k, ch := range fu.chans {
-		nfs[k] = f.c.nfOf(g, ch.Drive)
-	}
-	var common []term
-	for _, t := range nfs[0].terms {
-		shared := true
-		for _, o := range nfs[1:] {
-			if !hasTerm(f.c, o, t) {
-				shared = false
-				break
-			}
-		}
-		if shared {
-			common = append(common, t)
-		}
-	}
-	fu.X = f.c.build(nf{terms: common})
+	// 4. Drives E_k + X: X the terms that read states or inputs (the same
+	// in every channel), E_k the rest.
 	statesInputs := map[string]bool{}
 	for _, st := range u.States {
 		statesInputs[st.Name] = true
@@ -248,23 +241,39 @@ func (f *fuser) match(F, S *ir.State) (*hhFusion, *fuseMiss) {
 	for _, in := range u.Inputs {
 		statesInputs[in.Name] = true
 	}
+	xs := make([]ir.NodeID, K)
+	xcount := map[ir.NodeID]int{}
 	for k, ch := range fu.chans {
-		e := nf{c0: nfs[k].c0}
-		for _, t := range nfs[k].terms {
-			if !hasTerm(f.c, nf{terms: common}, t) {
+		d := f.c.nfOf(g, ch.Drive)
+		var x nf
+		e := nf{c0: d.c0}
+		for _, t := range d.terms {
+			if _, reads := firstRead(g, f.c.buildTerm(1, t.fac), statesInputs); reads {
+				x.terms = append(x.terms, t)
+			} else {
 				e.terms = append(e.terms, t)
 			}
 		}
-		E := f.c.build(e)
-		if name, ok := firstRead(g, E, statesInputs); ok {
-			x := "no input term shared by all channels"
-			if len(common) > 0 {
-				x = "the input term " + exprString(g, fu.X, 80) + " shared by the channels"
-			}
-			return fail(4, "channel %s: its drive %s is not E_k + X (with %s, the rest %s still reads %s)",
-				ch.Name, f.show(ch.Drive), x, exprString(g, E, 80), name)
+		xs[k] = f.c.build(x)
+		xcount[xs[k]]++
+		fu.E = append(fu.E, f.c.build(e))
+	}
+	fu.X = xs[0]
+	for _, x := range xs {
+		if xcount[x] > xcount[fu.X] {
+			fu.X = x
 		}
-		fu.E = append(fu.E, E)
+	}
+	for k, ch := range fu.chans {
+		if xs[k] == fu.X {
+			continue
+		}
+		if K == 2 {
+			return fail(4, "channels %s and %s have different input terms %s and %s in their drives, expected one shared term X = I/g_s",
+				fu.chans[0].Name, fu.chans[1].Name, exprString(g, xs[0], 60), exprString(g, xs[1], 60))
+		}
+		return fail(4, "channel %s: its drive %s has the input term %s, expected the term %s shared by the other channels",
+			ch.Name, f.show(ch.Drive), exprString(g, xs[k], 60), exprString(g, fu.X, 60))
 	}
 	if name, ok := firstRead(g, fu.X, construct); ok {
 		return fail(4, "the channels' shared input term %s reads the construct state %s", exprString(g, fu.X, 80), name)
@@ -323,16 +332,15 @@ func (f *fuser) match(F, S *ir.State) (*hhFusion, *fuseMiss) {
 			}
 		}
 		if allSame {
-			w := normRat(rat{fu.gk[0], sr.den})
-			want, _ := ratDiv(w, cs[0])
+			ch := fu.chans[0].Name
+			want := g.Div(f.coefNode(S.Drive, ch), g.Neg(f.coefNode(F.Rate, ch)))
 			return fail(6, "soma %s: its tau %s is not C/g_s (the accumulator's coefficients g_k/C and the soma's weights g_k/g_s give C/g_s = %s)",
-				S.Name, f.show(S.Tau), f.showRat(want))
+				S.Name, f.show(S.Tau), exprString(g, f.c.Expr(g, want), 120))
 		}
-		k := bad[0]
-		w := normRat(rat{fu.gk[k], sr.den})
-		want, _ := ratDiv(w, tauS)
+		ch := fu.chans[bad[0]].Name
+		want := g.Div(f.coefNode(S.Drive, ch), S.Tau)
 		return fail(6, "accumulator %s: the coefficient of channel %s is %s, expected g_k/C = %s (the soma's weight over its tau)",
-			F.Name, fu.chans[k].Name, f.showRat(cs[k]), f.showRat(want))
+			F.Name, ch, exprString(g, f.c.Expr(g, g.Neg(f.coefNode(F.Rate, ch))), 120), exprString(g, f.c.Expr(g, want), 120))
 	}
 	expect := ratConst(0)
 	for k, ch := range fu.chans {

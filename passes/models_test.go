@@ -3,6 +3,7 @@ package passes
 import (
 	"bytes"
 	"io/fs"
+	"os"
 	"math"
 	"math/rand"
 	"path/filepath"
@@ -307,6 +308,95 @@ func TestExpandExact(t *testing.T) {
 					t.Fatalf("%s: %s' = %g, expanded %g", name, s.Name, x, y)
 				}
 			}
+		}
+	}
+}
+
+// TestFusionExact: for every test file whose pipeline fuses a unit, the
+// fused membrane's V' equals F' + S' of the construct at random states
+// (with V = F + S), every other state's derivative is unchanged, and so is
+// the spike condition.
+func TestFusionExact(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "*.test"))
+	n := 0
+	for _, path := range files {
+		src, _ := os.ReadFile(path)
+		ft := parseFileTest(t, path, string(src))
+		if !strings.Contains(ft.passes, "fuse-hh") || ft.errorSub != "" {
+			continue
+		}
+		input := []byte(strings.Join(ft.head, "\n") + "\n")
+		before, err := ir.Parse(path, input)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pre := ft.passes[:strings.Index(ft.passes, "fuse-hh")]
+		run(t, before, strings.TrimSuffix(pre, ","))
+		after, _ := ir.Parse(path, input)
+		res := run(t, after, ft.passes)
+		for _, r := range res.Remarks {
+			if r.Pass != "fuse-hh" || r.Kind != Applied {
+				continue
+			}
+			n++
+			checkFusion(t, filepath.Base(path), before.Unit(r.Unit), after.Unit(r.Unit))
+		}
+	}
+	if n < 5 {
+		t.Fatalf("only %d fusions checked", n)
+	}
+}
+
+func checkFusion(t *testing.T, file string, b, a *ir.Unit) {
+	t.Helper()
+	var F, S *ir.State
+	var V *ir.State
+	for _, s := range b.States {
+		if a.State(s.Name) == nil && s.Kind == ir.Integrator {
+			F = s
+		}
+	}
+	for _, s := range b.States {
+		if x := a.State(s.Name); (x == nil || s.Kind != x.Kind) && s.Kind == ir.TVLIF && F != nil &&
+			b.G.References(s.Drive, ir.OpState, F.Name) && s.Dim.Equal(F.Dim) {
+			S = s
+		}
+	}
+	for _, s := range a.States {
+		if x := b.State(s.Name); x == nil || x == S {
+			V = s
+		}
+	}
+	if F == nil || S == nil || V == nil {
+		t.Fatalf("%s: unit %s: cannot find F, S and V", file, b.Name)
+	}
+	r := rand.New(rand.NewSource(11))
+	for i := 0; i < 100; i++ {
+		vals := hhPoint(r, b)
+		for _, s := range b.States {
+			if s.Dim.Equal(S.Dim) {
+				vals[s.Name] = -0.1 + 0.2*r.Float64()
+			}
+		}
+		av := map[string]float64{}
+		for k, v := range vals {
+			av[k] = v
+		}
+		av[V.Name] = vals[F.Name] + vals[S.Name]
+		want := deriv(b, F, vals) + deriv(b, S, vals)
+		if got := deriv(a, V, av); !relClose(want, got, 1e-9) {
+			t.Fatalf("%s: unit %s: F' + %s' = %g, fused %s' = %g", file, b.Name, S.Name, want, V.Name, got)
+		}
+		for _, s := range a.States {
+			if s == V {
+				continue
+			}
+			if x, y := deriv(b, b.State(s.Name), vals), deriv(a, s, av); !relClose(x, y, 1e-9) {
+				t.Fatalf("%s: unit %s: %s' = %g, fused %g", file, b.Name, s.Name, x, y)
+			}
+		}
+		if b.Spike != ir.NoNode && evalAt(b, b.Spike, vals) != evalAt(a, a.Spike, av) {
+			t.Fatalf("%s: unit %s: spike conditions differ", file, b.Name)
 		}
 	}
 }
