@@ -128,3 +128,28 @@ func TestBitExactMixed(t *testing.T) {
 		t.Logf("%d cores: %d spikes", len(img.Cores), n)
 	}
 }
+
+// TestBitExactRelays: delays beyond the chip's limit go through relay
+// compartments; the results stay bit-exact.
+func TestBitExactRelays(t *testing.T) {
+	inst := build(t, mixedSrc)
+	net, err := loihitest.Net(inst, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := fixed.Simulate(net, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := loihi.DefaultChip()
+	cfg.Limits.MaxDelay = 4
+	img, err := loihi.Compile(net, cfg, loihi.MapOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := Run(img, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	equalResults(t, want, got)
+}
