@@ -70,8 +70,8 @@ type hhFusion struct {
 	F, S  *ir.State
 	chans []*ir.State
 	tauC  ir.NodeID
-	den   poly      // g_s: the weights' common denominator
-	gk    []poly    // g_k: the weights' numerators
+	den   poly        // g_s: the weights' common denominator
+	gk    []poly      // g_k: the weights' numerators
 	E     []ir.NodeID // rests E_k (canonical)
 	X     ir.NodeID   // the shared input term (canonical)
 }

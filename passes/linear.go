@@ -86,9 +86,9 @@ func (c *canon) mustAdd(a, b nf) nf {
 
 // dynamics is a state's canonical dynamics.
 type dynamics struct {
-	kind                     ir.Kind
-	tau, drive, rate, deriv  ir.NodeID
-	why                      string // for General: why it is not linear
+	kind                    ir.Kind
+	tau, drive, rate, deriv ir.NodeID
+	why                     string // for General: why it is not linear
 }
 
 // linearDynamics turns x' = f (f canonical) into tv-LIF form when f is

@@ -3,9 +3,9 @@ package passes
 import (
 	"bytes"
 	"io/fs"
-	"os"
 	"math"
 	"math/rand"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
