@@ -77,6 +77,7 @@ type qgen struct {
 	jumped []bool      // per state: a projection jumps it
 
 	lo, hi  map[ir.NodeID]float64 // observed range per node (profiling samples)
+	iv      map[ir.NodeID]ival    // interval arithmetic per node
 	varMask map[ir.NodeID]uint64
 	nonpoly map[ir.NodeID]bool
 
@@ -434,6 +435,7 @@ func (gn *qgen) ranges() error {
 			evalSample(amax[0], amax[1])
 		}
 	}
+	gn.iv = gn.intervals()
 	gn.lo, gn.hi = map[ir.NodeID]float64{}, map[ir.NodeID]float64{}
 	for i, id := range ce.order {
 		gn.lo[id], gn.hi[id] = lo[i], hi[i]
@@ -549,13 +551,21 @@ func qeval(g *ir.Graph, order []ir.NodeID, root ir.NodeID, leaf func(id ir.NodeI
 }
 
 // magnitude returns the largest |value| the format of node id must hold:
-// the observed range times the margin.
+// the observed range times the margin, widened to the node's interval
+// (interval arithmetic over the variables' boxes) when that is finite and
+// at most intervalCap times larger.
 func (gn *qgen) magnitude(id ir.NodeID) float64 {
 	lo, hi := gn.lo[id], gn.hi[id]
-	if math.IsInf(lo, 1) { // never evaluated finitely
-		return 0
+	m := 0.0
+	if !math.IsInf(lo, 1) {
+		m = gn.margin * max(math.Abs(lo), math.Abs(hi))
 	}
-	return gn.margin * max(math.Abs(lo), math.Abs(hi))
+	if iv, ok := gn.iv[id]; ok && iv.finite() {
+		if im := iv.mag(); im > m && (m == 0 || im <= intervalCap*m) {
+			m = im
+		}
+	}
+	return m
 }
 
 // fracFor returns the fraction bits of a value of magnitude up to m in a
