@@ -543,8 +543,8 @@ func (c *checker) checkRule(e Expr, srcN, dstN int, src, dst, dir string, netSco
 		if v.kind == kBad {
 			return ir.Rule{}, false
 		}
-		if !v.dim.IsZero() || !v.isConst || v.c != math.Trunc(v.c) || v.c < 0 {
-			c.errorf(args["k"].Pos(), "fixed_indegree(k) needs a constant non-negative integer, found %s", describe(v))
+		if !v.dim.IsZero() || !v.isConst || v.c != math.Trunc(v.c) || v.c < 1 {
+			c.errorf(args["k"].Pos(), "fixed_indegree(k) needs a constant positive integer, found %s", describe(v))
 			return ir.Rule{}, false
 		}
 		if int(v.c) > srcN {
