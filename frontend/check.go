@@ -261,6 +261,9 @@ func (c *checker) checkModel(m *model) {
 			continue
 		}
 		setDynamics(u.G, st, lin)
+		if tau, ok := u.G.ConstValue(st.Tau); ok && st.Kind == ir.TVLIF && !(tau > 0) {
+			c.errorf(eq.RHS.Pos(), "%s' = … grows without bound: the coefficient of %s is constant and positive, so tau = -1/B = %s is not a positive time constant; exponential Euler needs a decaying equation (or declare method euler or method rk4)", name, name, fmtSeconds(tau))
+		}
 	}
 
 	// Events.
