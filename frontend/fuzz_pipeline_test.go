@@ -91,6 +91,11 @@ func checkPipeline(t *testing.T, src []byte) {
 // pipelineRegressions are inputs that once broke the pipeline (found by
 // FuzzPipeline or by hand).
 var pipelineRegressions = []string{
+	// Found by FuzzPipeline: a constant positive coefficient gave a
+	// constant negative tau, which the verifier rejects (a panic).
+	"neuron A{state v=0\nv'=(v/V)*V/s}",
+	// fixed_indegree(k = 0) passed the checker, not the verifier.
+	"neuron c { state v = 0\n v' = -v/ms }\nnetwork n { duration = 1 ms\n pop a = c[2]\n connect a -> a.v : fixed_indegree(k = 0) { weight = 1 } }",
 	// A per-neuron list in parentheses panicked (interface conversion to
 	// *ListExpr) in the check of population values and spike times.
 	`neuron cell {
