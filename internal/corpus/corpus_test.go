@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -24,4 +25,17 @@ func TestSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Log("\n" + s)
+}
+
+func TestNetFormat(t *testing.T) {
+	net, _, err := Load(List()[4]) // loihi
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := net.Format()
+	for _, want := range []string{"pop @a [60] unit @loihi_lif cuba-lif du=1000", "program @loihi_lif {", "connect drive -> a.a_in", "weight_exp"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("missing %q in\n%s", want, s)
+		}
+	}
 }
