@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"sort"
 	"sync"
 	"sync/atomic"
 
@@ -66,6 +67,14 @@ type sim struct {
 	workers []*worker
 	next    atomic.Int64
 	wg      sync.WaitGroup
+	task    func(w *worker, i int) // the current parallel phase
+	ntask   int
+	chunkFn func(w *worker, i int)
+
+	// Propagation: projections grouped by target ring buffer, each group in
+	// declaration order; groups are independent and run in parallel.
+	groups  [][]*instance.Projection
+	groupFn func(w *worker, i int)
 
 	res      *results.Result
 	spikeRec []spikeRec
@@ -260,6 +269,34 @@ func newSim(inst *instance.Instance, opt RunOptions) (*sim, error) {
 		}
 		s.workers = append(s.workers, w)
 	}
+	s.chunkFn = func(w *worker, i int) { s.stepChunk(w, &s.chunks[i]) }
+	s.groupFn = func(_ *worker, g int) { s.propagateGroup(g) }
+	// Group projections by target buffer (first appearance order), largest
+	// groups first so that they start early.
+	type tkey2 struct {
+		pop   int
+		state bool
+		idx   int
+	}
+	gi := map[tkey2]int{}
+	for _, p := range inst.Projections {
+		k := tkey2{p.Dst, p.TargetState, p.TargetIndex}
+		g, ok := gi[k]
+		if !ok {
+			g = len(s.groups)
+			gi[k] = g
+			s.groups = append(s.groups, nil)
+		}
+		s.groups[g] = append(s.groups[g], p)
+	}
+	size := func(g []*instance.Projection) (n int) {
+		for _, p := range g {
+			n += p.NumSynapses()
+		}
+		return n
+	}
+	sort.SliceStable(s.groups, func(a, b int) bool { return size(s.groups[a]) > size(s.groups[b]) })
+
 	// Initial spike-condition values.
 	w0 := s.workers[0]
 	for _, p := range s.pops {
@@ -429,7 +466,7 @@ func (s *sim) run() (*results.Result, error) {
 		for j, st := range s.inst.Stimuli {
 			s.stimVal[j] = st.At(t)
 		}
-		s.parallel()
+		s.parallel(len(s.chunks), s.chunkFn)
 		if err := s.firstError(); err != nil {
 			s.res.Steps = k
 			return s.finish(), err
@@ -468,10 +505,13 @@ func (s *sim) stopWorkers() {
 	}
 }
 
-// parallel runs every chunk of the current step, on all workers.
-func (s *sim) parallel() {
+// parallel runs task(w, i) for i = 0 … n−1 on all workers (worker w is
+// the calling goroutine's scratch space); tasks are taken from a shared
+// counter.
+func (s *sim) parallel(n int, task func(w *worker, i int)) {
+	s.task, s.ntask = task, n
 	s.next.Store(0)
-	if len(s.workers) == 1 {
+	if len(s.workers) == 1 || n == 1 {
 		s.work(s.workers[0])
 		return
 	}
@@ -485,11 +525,11 @@ func (s *sim) parallel() {
 
 func (s *sim) work(w *worker) {
 	for {
-		c := int(s.next.Add(1) - 1)
-		if c >= len(s.chunks) {
+		i := int(s.next.Add(1) - 1)
+		if i >= s.ntask {
 			return
 		}
-		s.stepChunk(w, &s.chunks[c])
+		s.task(w, i)
 	}
 }
 
@@ -646,17 +686,42 @@ func (s *sim) collectSpikes() {
 }
 
 // propagate adds the spikes of step k to the ring buffers of their
-// targets, projection by projection in declaration order, spikes in neuron
-// order, synapses in CSR order: a fixed summation order.
+// targets: per target buffer, projection by projection in declaration
+// order, spikes in neuron order, synapses in CSR order — a fixed summation
+// order. Different target buffers are independent and filled in parallel
+// when there is enough work.
 func (s *sim) propagate() {
-	k := s.k
+	events := 0
 	for _, pj := range s.projs {
-		var spikes []int32
-		if pj.SrcPop >= 0 {
-			spikes = s.pops[pj.SrcPop].spikes
-		} else {
-			spikes = s.srcSpk[pj.SrcSrc]
+		for _, i := range s.spikesOf(pj) {
+			events += pj.Row[i+1] - pj.Row[i]
 		}
+	}
+	if events == 0 {
+		return
+	}
+	if events < 4096 || len(s.groups) == 1 {
+		for g := range s.groups {
+			s.propagateGroup(g)
+		}
+		return
+	}
+	s.parallel(len(s.groups), s.groupFn)
+}
+
+func (s *sim) spikesOf(pj *instance.Projection) []int32 {
+	if pj.SrcPop >= 0 {
+		return s.pops[pj.SrcPop].spikes
+	}
+	return s.srcSpk[pj.SrcSrc]
+}
+
+// propagateGroup adds the current step's spikes of the projections of
+// group g (which share one target buffer).
+func (s *sim) propagateGroup(g int) {
+	k := s.k
+	for _, pj := range s.groups[g] {
+		spikes := s.spikesOf(pj)
 		if len(spikes) == 0 {
 			continue
 		}
