@@ -21,7 +21,16 @@ type lin struct {
 
 // linearize decomposes f in state x.
 func linearize(g *ir.Graph, f ir.NodeID, x string) lin {
-	l := &linearizer{g: g, x: x, memo: map[ir.NodeID]lin{}}
+	l := &linearizer{g: g, x: x, memo: map[ir.NodeID]lin{}, dep: map[ir.NodeID]bool{}}
+	// Which nodes of f depend on x, in one pass (arguments come first).
+	for _, id := range g.PostOrder(f) {
+		n := g.Node(id)
+		d := n.Op == ir.OpState && n.Name == x
+		for _, a := range g.Args(id) {
+			d = d || l.dep[a]
+		}
+		l.dep[id] = d
+	}
 	return l.of(f)
 }
 
@@ -29,11 +38,11 @@ type linearizer struct {
 	g    *ir.Graph
 	x    string
 	memo map[ir.NodeID]lin
+	dep  map[ir.NodeID]bool // nodes of f that contain x
 }
 
-func (l *linearizer) free(id ir.NodeID) bool {
-	return !l.g.References(id, ir.OpState, l.x)
-}
+// free reports whether a node of f is free of x.
+func (l *linearizer) free(id ir.NodeID) bool { return !l.dep[id] }
 
 func (l *linearizer) of(id ir.NodeID) lin {
 	if r, ok := l.memo[id]; ok {
