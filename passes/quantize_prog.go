@@ -731,6 +731,19 @@ func (gn *qgen) compute(id ir.NodeID) (fx, error) {
 		}
 		return gn.table(id, over, x)
 	}
+	// A function of one computed value (tv-LIF2HH's gates depend on
+	// V = F + u4): a table over that value.
+	if gn.nonpoly[id] {
+		if c, ok := gn.findCut(id); ok {
+			x, err := gn.gen(c)
+			if err != nil {
+				return fx{}, err
+			}
+			if !x.isC {
+				return gn.table(id, c, x)
+			}
+		}
+	}
 	fn := gn.fracOf(id)
 	args := make([]fx, n.Op.Info().Arity)
 	for i := range args {
@@ -836,6 +849,57 @@ func (gn *qgen) compute(id ir.NodeID) (fx, error) {
 		return fx{reg: t, f: fn}, nil
 	}
 	return fx{}, fmt.Errorf("%v cannot be quantised", n.Op)
+}
+
+// findCut returns the polynomial subexpression c of id, nearest to id,
+// through which every variable of id is reached: id is then a function of
+// c alone.
+func (gn *qgen) findCut(id ir.NodeID) (ir.NodeID, bool) {
+	g := gn.g
+	mask := gn.varMask[id]
+	if mask == 0 {
+		return 0, false
+	}
+	seen := map[ir.NodeID]bool{}
+	queue := append([]ir.NodeID{}, g.Args(id)...)
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if seen[c] {
+			continue
+		}
+		seen[c] = true
+		if gn.varMask[c] == mask && !gn.nonpoly[c] && gn.cuts(id, c) {
+			return c, true
+		}
+		if gn.varMask[c] != 0 {
+			queue = append(queue, g.Args(c)...)
+		}
+	}
+	return 0, false
+}
+
+// cuts reports whether every path from id to a variable passes through c.
+func (gn *qgen) cuts(id, c ir.NodeID) bool {
+	g := gn.g
+	seen := map[ir.NodeID]bool{}
+	var reach func(x ir.NodeID) bool
+	reach = func(x ir.NodeID) bool {
+		if x == c || seen[x] || gn.varMask[x] == 0 {
+			return false
+		}
+		seen[x] = true
+		if _, ok := gn.varOf[x]; ok {
+			return true
+		}
+		for _, a := range g.Args(x) {
+			if reach(a) {
+				return true
+			}
+		}
+		return false
+	}
+	return !reach(id)
 }
 
 // divide returns x/y at fn fraction bits: (x << s) / y truncated.
