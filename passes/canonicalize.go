@@ -142,6 +142,11 @@ func normalizeDynamics(c *canon, u *ir.Unit, s *ir.State, ctx *Context) {
 	}
 	before := s.Kind
 	d := c.linearDynamics(c.derivative(s), s.Name)
+	if d.kind == ir.General && before != ir.General {
+		// a tv-LIF or integrator state whose expressions read it nonlinearly
+		// keeps its form (exp_euler holds the drive over a step)
+		return
+	}
 	s.Kind, s.Tau, s.Drive, s.Rate, s.Deriv = d.kind, d.tau, d.drive, d.rate, d.deriv
 	if before == ir.General && d.kind != ir.General {
 		ctx.Remark(u.Name, "state %s: ODE is linear in %s: now %s", s.Name, s.Name, d.kind)
@@ -195,11 +200,25 @@ func removeDead(c *canon, u *ir.Unit, uses *unitUses, ctx *Context) map[string]b
 				markRefs(a.Value)
 			}
 		}
-		for _, r := range g.Refs(s.Init) {
-			if n := g.Node(r); n.Op == ir.OpState && uses.set[n.Name] {
-				mark(n.Name)
+		// Inits: a removed state's init is substituted into the inits that
+		// read it, so follow inits transitively; a state whose initial value
+		// a network sets per neuron must then stay.
+		seen := map[string]bool{}
+		var follow func(id ir.NodeID)
+		follow = func(id ir.NodeID) {
+			for _, r := range g.Refs(id) {
+				n := g.Node(r)
+				if n.Op != ir.OpState || seen[n.Name] || !isState[n.Name] {
+					continue
+				}
+				seen[n.Name] = true
+				if uses.set[n.Name] {
+					mark(n.Name)
+				}
+				follow(u.State(n.Name).Init)
 			}
 		}
+		follow(s.Init)
 	}
 
 	removed := map[string]bool{}

@@ -103,13 +103,25 @@ func (c *canon) linearDynamics(f ir.NodeID, x string) dynamics {
 	if b.isZero() {
 		return dynamics{kind: ir.Integrator, tau: none, drive: none, rate: c.build(a), deriv: none}
 	}
-	// tau = -1/B, drive = -A/B
+	// tau = -1/B, drive = -A/B = A·tau, distributed over A's terms so that
+	// tau cancels where it can: (E/tau + I)·tau = E + I·tau.
 	nb := c.scale(b, -1)
 	tau, ok1 := c.inv(nb)
-	var drive nf
-	ok2 := false
+	drive := constNF(0)
+	ok2 := ok1
 	if ok1 {
-		drive, ok2 = c.mul(a, tau)
+		parts := []nf{constNF(a.c0)}
+		for _, t := range a.terms {
+			parts = append(parts, nf{terms: []term{t}})
+		}
+		for _, p := range parts {
+			x, ok := c.mul(p, tau)
+			if !ok {
+				ok2 = false
+				break
+			}
+			drive = c.mustAdd(drive, x)
+		}
 	}
 	if !ok1 || !ok2 {
 		return dynamics{kind: ir.General, tau: none, drive: none, rate: none, deriv: f, why: "its time constant cannot be represented"}
