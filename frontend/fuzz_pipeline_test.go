@@ -118,3 +118,22 @@ func TestPipelineRegressions(t *testing.T) {
 		t.Run(fmt.Sprint(i), func(t *testing.T) { checkPipeline(t, []byte(s)) })
 	}
 }
+
+// FuzzPipelineItems is FuzzPipeline with most of the syntax given: the
+// fuzzed text is the items of a neuron model and of a network that uses
+// it, so that mutations mostly stay parsable and reach the checker and
+// lowering.
+//
+//	go test ./frontend -run XXX -fuzz FuzzPipelineItems -fuzztime 5m
+func FuzzPipelineItems(f *testing.F) {
+	f.Add("v' = -v / tau\nspike when v > 1 mV\nreset { v = 0 mV }", "stim s -> p.I = constant(1 nA)\nrecord p.v every 0.2 ms")
+	f.Add("let k = v / mV\nv' = (k*mV - v) / tau + R*I/tau", "connect p -> p.I : random(p = 0.5) { weight = normal(1 nA, 1 nA); delay = 0.3 ms }")
+	f.Add("state w = 1\nw' = -w*w/tau\nv' = -v/tau\nmethod rk4", "source q = spikes[2] { times = [[1 ms], []] }\nconnect q -> p.v : fixed_indegree(k = 1) { weight = 1 mV }")
+	f.Add("v' = -v / tau\nrefractory 2 ms\nspike when v > 1 mV && t > 1 ms", "pop r = lif[3] { v = [1 mV, 2 mV, 3 mV] }\nconnect r -> p.I : one_to_one { weight = 1 nA }\nrecord r.v[0..1]")
+	f.Add("v' = exp(v/mV) * mV/ms", "const c = 2\nstim s -> p.I = square(low = 0 nA, high = c * 1 nA, period = 1 ms)")
+	f.Fuzz(func(t *testing.T, model, network string) {
+		src := "neuron c {\n param tau = 10 ms\n param R = 10 Mohm\n input I : nA\n state v = 0 mV\n" + model +
+			"\n}\nnetwork n {\n dt = 0.1 ms\n duration = 2 ms\n pop p = c[3]\n" + network + "\n}\n"
+		checkPipeline(t, []byte(src))
+	})
+}
