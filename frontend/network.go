@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"strings"
 
 	"snnc/internal/units"
 	"snnc/ir"
@@ -915,18 +916,28 @@ func (c *checker) suggestFrom(name string, names map[string]Pos) string {
 	return s
 }
 
+// article names a dimension with its article: "a time", "an area",
+// "dimensionless", "a quantity in S/m^3" (a dimension without a name).
 func article(d units.Dim) string {
 	if d.IsZero() {
 		return "dimensionless"
 	}
-	return "a " + d.Name()
+	name := d.Name()
+	if name == d.String() {
+		return "a quantity in " + name
+	}
+	if strings.ContainsRune("aeiou", rune(name[0])) {
+		return "an " + name
+	}
+	return "a " + name
 }
 
+// dimWords is article with the SI unit: "a current (A)".
 func dimWords(d units.Dim) string {
-	if d.IsZero() {
-		return "dimensionless"
+	if d.IsZero() || d.Name() == d.String() {
+		return article(d)
 	}
-	return fmt.Sprintf("%s (%s)", d.Name(), d.String())
+	return fmt.Sprintf("%s (%s)", article(d), d.String())
 }
 
 func kindWord(k valKind) string {
