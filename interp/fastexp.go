@@ -8,141 +8,120 @@ import (
 
 // Fast, accurate exp, expm1 and exprel for the simulator's hot loops.
 //
-// x = (32m + j)·ln2/32 + r with j ∈ [0, 32), |r| ≤ ln2/64 (Cody–Waite
-// reduction with a two-part ln2/32), so
+// With k = round(x/ln2) and r = x − k·ln2 (two-part ln2, |r| ≤ ln2/2),
 //
-//	e^x = 2^m · 2^(j/32) · e^r,   e^r − 1 = q(r) (Taylor, degree 7),
+//	e^x = 2^k·(1 + q),   q = e^r − 1 = r + r²·(1/2! + r/3! + … + r^11/13!)
 //
-// with 2^(j/32) = Thi + Tlo from a double-double table. Then
+// (Taylor to degree 13: truncation below 1e-17 relative), then
 //
-//	exp(x)   = 2^m · (Thi + (Tlo + Thi·q))
-//	expm1(x) = (2^m·Thi − 1) + 2^m·(Tlo + Thi·q)   (the first difference is exact for |x| < ½)
+//	exp(x)   = fma(s, q, s)        with s = 2^k
+//	expm1(x) = fma(s, q, s − 1)    (s − 1 is exact for the k that matter)
+//	exprel(x) = expm1(x)/x          (1 at x = 0)
 //
-// Outside −708 < x < 709 (and for NaN) the math package is used. Measured
-// accuracy (TestFastExpAccuracy, 10^7 points): exp within 1 ulp of the
-// correctly rounded value, exprel within 2 ulp; see docs/simulator.md. These
-// loops are 2–3× faster than calling math.Exp / math.Expm1 per element.
+// Every multiply–add is a fused multiply–add (math.FMA here, VFMADD in
+// fastexp_amd64.s), so the array loops — 4 lanes of AVX2 where the CPU
+// has AVX2 and FMA — and these scalar functions give identical bits on
+// every machine. Outside −708 < x < 709 (and for NaN) the math package is
+// used. Measured accuracy against correctly rounded values
+// (TestFastExpAccuracy): exp within 1 ulp, exprel within 2 ulp.
 
 const (
-	expInvLn2N = 46.16624130844683      // 32/ln2
-	expLn2NHi  = 0.021660849393811077   // ln2/32, high 32 bits (k·hi is exact)
-	expLn2NLo  = -1.312785960212839e-12 // ln2/32 − hi
+	expInvLn2  = 1.4426950408889634     // 1/ln2
+	expLn2Hi   = 0.6931471805599453     // ln2 rounded
+	expLn2Lo   = 2.3190468138462996e-17 // ln2 − expLn2Hi
 	expShifter = 6755399441055744.0     // 1.5·2^52: adding it rounds to an integer
 	expLoLimit = -708.0
 	expHiLimit = 709.0
+
+	expC2  = 0.5
+	expC3  = 0.16666666666666666
+	expC4  = 0.041666666666666664
+	expC5  = 0.008333333333333333
+	expC6  = 0.001388888888888889
+	expC7  = 0.0001984126984126984
+	expC8  = 2.48015873015873e-05
+	expC9  = 2.7557319223985893e-06
+	expC10 = 2.755731922398589e-07
+	expC11 = 2.505210838544172e-08
+	expC12 = 2.08767569878681e-09
+	expC13 = 1.6059043836821613e-10
 )
 
-// Taylor coefficients 1/n! for q(r) = r + r²·(c2 + r·(c3 + … r·c7)).
-const (
-	expC2 = 1.0 / 2
-	expC3 = 1.0 / 6
-	expC4 = 1.0 / 24
-	expC5 = 1.0 / 120
-	expC6 = 1.0 / 720
-	expC7 = 1.0 / 5040
-)
-
-var expTabHi = [32]float64{
-	1.0, 1.0218971486541166, 1.0442737824274138, 1.0671404006768237,
-	1.0905077326652577, 1.1143867425958924, 1.1387886347566916, 1.1637248587775775,
-	1.189207115002721, 1.215247359980469, 1.241857812073484, 1.2690509571917332,
-	1.2968395546510096, 1.3252366431597413, 1.3542555469368927, 1.383909881963832,
-	1.4142135623730951, 1.4451808069770467, 1.4768261459394993, 1.5091644275934228,
-	1.5422108254079407, 1.5759808451078865, 1.6104903319492543, 1.645755478153965,
-	1.681792830507429, 1.718619298122478, 1.7562521603732995, 1.7947090750031072,
-	1.8340080864093424, 1.8741676341103, 1.9152065613971474, 1.9571441241754002,
-}
-var expTabLo = [32]float64{
-	0.0, 5.109225028973444e-17, 8.551889705537965e-17, -7.899853966841582e-17,
-	-3.046782079812471e-17, 1.0410278456845571e-16, 8.912812676025408e-17, 3.8292048369240935e-17,
-	3.982015231465646e-17, -7.712630692681488e-17, 4.658027591836937e-17, 2.667932131342186e-18,
-	2.5382502794888315e-17, -2.8587312100388614e-17, 7.70094837980299e-17, -6.770511658794786e-17,
-	-9.667293313452913e-17, -3.0237581349939873e-17, -3.483994556892796e-17, -1.016455327754295e-16,
-	7.949834809697621e-17, -1.0136916471278304e-17, 2.4707192569797888e-17, -1.0125679913674773e-16,
-	8.199010020581497e-17, -1.851380418263111e-17, 2.960140695448873e-17, 1.8227458427912087e-17,
-	3.283107224245627e-17, -6.122763413004143e-17, -1.0619946056195963e-16, 8.960767791036668e-17,
-}
-
-// expParts reduces x: it returns 2^m as a float64, j and q = e^r − 1.
-// x must be within (expLoLimit, expHiLimit).
-func expParts(x float64) (scale float64, j int64, q float64) {
-	z := x*expInvLn2N + expShifter
+// expParts returns s = 2^k and q = e^r − 1 for x in (expLoLimit, expHiLimit).
+func expParts(x float64) (s, q float64) {
+	z := math.FMA(x, expInvLn2, expShifter)
 	k := int64(math.Float64bits(z) - math.Float64bits(expShifter))
 	kf := z - expShifter
-	r := (x - kf*expLn2NHi) - kf*expLn2NLo
-	q = r + r*r*(expC2+r*(expC3+r*(expC4+r*(expC5+r*(expC6+r*expC7)))))
-	j = k & 31
-	scale = math.Float64frombits(uint64((k>>5)+1023) << 52)
-	return scale, j, q
+	r := math.FMA(-kf, expLn2Hi, x)
+	r = math.FMA(-kf, expLn2Lo, r)
+	p := math.FMA(expC13, r, expC12)
+	p = math.FMA(p, r, expC11)
+	p = math.FMA(p, r, expC10)
+	p = math.FMA(p, r, expC9)
+	p = math.FMA(p, r, expC8)
+	p = math.FMA(p, r, expC7)
+	p = math.FMA(p, r, expC6)
+	p = math.FMA(p, r, expC5)
+	p = math.FMA(p, r, expC4)
+	p = math.FMA(p, r, expC3)
+	p = math.FMA(p, r, expC2)
+	q = math.FMA(p, r*r, r)
+	s = math.Float64frombits(uint64(k+1023) << 52)
+	return s, q
 }
+
+func expInRange(x float64) bool { return x > expLoLimit && x < expHiLimit }
 
 // fexp is e^x.
 func fexp(x float64) float64 {
-	if !(x > expLoLimit && x < expHiLimit) {
+	if !expInRange(x) {
 		return math.Exp(x)
 	}
-	s, j, q := expParts(x)
-	hi := expTabHi[j]
-	return s * (hi + (expTabLo[j] + hi*q))
-}
-
-// fexpm1 is e^x − 1.
-func fexpm1(x float64) float64 {
-	if !(x > expLoLimit && x < expHiLimit) {
-		return math.Expm1(x)
-	}
-	s, j, q := expParts(x)
-	hi := expTabHi[j]
-	return (s*hi - 1) + s*(expTabLo[j]+hi*q)
+	s, q := expParts(x)
+	return math.FMA(s, q, s)
 }
 
 // fexprel is (e^x − 1)/x, 1 at x = 0.
 func fexprel(x float64) float64 {
-	if x == 0 {
-		return 1
-	}
-	if !(x > expLoLimit && x < expHiLimit) {
+	if x == 0 || !expInRange(x) {
 		return ir.Exprel(x)
 	}
-	return fexpm1(x) / x
+	s, q := expParts(x)
+	return math.FMA(s, q, s-1) / x
 }
 
-// expSlice sets d[i] = fexp(x[i]).
+// expSlice sets d[i] = fexp(x[i]); len(x) ≥ len(d). d may be x.
 func expSlice(d, x []float64) {
 	x = x[:len(d)]
-	for i, v := range x {
-		if !(v > expLoLimit && v < expHiLimit) {
-			d[i] = math.Exp(v)
-			continue
-		}
-		z := v*expInvLn2N + expShifter
-		k := int64(math.Float64bits(z) - math.Float64bits(expShifter))
-		kf := z - expShifter
-		r := (v - kf*expLn2NHi) - kf*expLn2NLo
-		q := r + r*r*(expC2+r*(expC3+r*(expC4+r*(expC5+r*(expC6+r*expC7)))))
-		j := k & 31
-		s := math.Float64frombits(uint64((k>>5)+1023) << 52)
-		hi := expTabHi[j]
-		d[i] = s * (hi + (expTabLo[j] + hi*q))
+	n := 0
+	if haveVecExp && len(d) >= 4 && allInRange(x, false) {
+		n = len(d) &^ 3
+		expVec(d[:n], x[:n])
+	}
+	for i := n; i < len(d); i++ {
+		d[i] = fexp(x[i])
 	}
 }
 
-// exprelSlice sets d[i] = fexprel(x[i]).
+// exprelSlice sets d[i] = fexprel(x[i]); len(x) ≥ len(d). d may be x.
 func exprelSlice(d, x []float64) {
 	x = x[:len(d)]
-	for i, v := range x {
-		if !(v > expLoLimit && v < expHiLimit) || v == 0 {
-			d[i] = fexprel(v)
-			continue
-		}
-		z := v*expInvLn2N + expShifter
-		k := int64(math.Float64bits(z) - math.Float64bits(expShifter))
-		kf := z - expShifter
-		r := (v - kf*expLn2NHi) - kf*expLn2NLo
-		q := r + r*r*(expC2+r*(expC3+r*(expC4+r*(expC5+r*(expC6+r*expC7)))))
-		j := k & 31
-		s := math.Float64frombits(uint64((k>>5)+1023) << 52)
-		hi := expTabHi[j]
-		d[i] = ((s*hi - 1) + s*(expTabLo[j]+hi*q)) / v
+	n := 0
+	if haveVecExp && len(d) >= 4 && allInRange(x, true) {
+		n = len(d) &^ 3
+		exprelVec(d[:n], x[:n])
 	}
+	for i := n; i < len(d); i++ {
+		d[i] = fexprel(x[i])
+	}
+}
+
+// allInRange reports whether every x is inside the fast path's range (and
+// nonzero, if nonzero is set).
+func allInRange(x []float64, nonzero bool) bool {
+	ok := true
+	for _, v := range x {
+		ok = ok && v > expLoLimit && v < expHiLimit && (!nonzero || v != 0)
+	}
+	return ok
 }

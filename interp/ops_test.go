@@ -210,4 +210,33 @@ func TestFastExpAccuracy(t *testing.T) {
 			t.Errorf("exprelSlice(%g) = %v, fexprel %v", x, d[i], fexprel(x))
 		}
 	}
+	// In-range arrays take the vector path (AVX2 + FMA where available):
+	// bit-identical to the scalar functions, also in place.
+	t.Logf("vector exp (AVX2+FMA): %v", haveVecExp)
+	for n := 1; n < 300; n += 7 {
+		xs := make([]float64, n)
+		for i := range xs {
+			xs[i] = (r.Float64()*2 - 1) * math.Pow(10, float64(r.IntN(6)-3))
+		}
+		d := make([]float64, n)
+		expSlice(d, xs)
+		for i, x := range xs {
+			if math.Float64bits(d[i]) != math.Float64bits(fexp(x)) {
+				t.Fatalf("n = %d: expSlice(%g) = %v, fexp %v", n, x, d[i], fexp(x))
+			}
+		}
+		exprelSlice(d, xs)
+		for i, x := range xs {
+			if math.Float64bits(d[i]) != math.Float64bits(fexprel(x)) {
+				t.Fatalf("n = %d: exprelSlice(%g) = %v, fexprel %v", n, x, d[i], fexprel(x))
+			}
+		}
+		in := append([]float64(nil), xs...)
+		expSlice(in, in)
+		for i, x := range xs {
+			if in[i] != fexp(x) {
+				t.Fatalf("in place: %v, want %v", in[i], fexp(x))
+			}
+		}
+	}
 }
