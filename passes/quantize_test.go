@@ -269,6 +269,19 @@ func TestQuantizedProgramsRoundTrip(t *testing.T) {
 	if len(p.Regs) > 32 {
 		t.Errorf("%d registers: the chip's microcode engine has 32", len(p.Regs))
 	}
+	// Immediates fit the chip's 34-bit immediate field; table values 32 bits.
+	for _, in := range p.Code {
+		for j := 0; j < in.Op.Info().NArgs; j++ {
+			if a := in.Args[j]; a.Imm && (a.Val >= 1<<33 || a.Val < -(1<<33)) {
+				t.Errorf("immediate %d of %s does not fit 34 bits", a.Val, p.FormatInstr(&in))
+			}
+		}
+	}
+	for _, l := range p.LUTs {
+		if l.Type.Width > 32 {
+			t.Errorf("table %s has %s values", l.Name, l.Type)
+		}
+	}
 	if !strings.Contains(rep.String(), "state V") {
 		t.Errorf("report:\n%s", rep)
 	}
@@ -296,5 +309,45 @@ func TestTableSingularPointIsLimit(t *testing.T) {
 	}
 	if !hit {
 		t.Fatal("0 is not a grid point: the test does not exercise the singularity")
+	}
+}
+
+// Every standard model quantises, and its fixed-point spike count is close
+// to float under a constant drive.
+func TestQuantizeStdlibModels(t *testing.T) {
+	cases := []struct{ model, input, amp, dt, dur string }{
+		{"hh", "I", "10 uA/cm2", "0.01 ms", "60 ms"},
+		{"lif", "I", "2 nA", "0.1 ms", "200 ms"},
+		{"traub", "I", "1 nA", "0.05 ms", "100 ms"},
+		{"tvlif2hh", "I", "10 uA/cm2", "0.01 ms", "60 ms"},
+		{"slif2hh", "I", "10 uA/cm2", "1 ms", "300 ms"},
+		{"loihi_lif", "a_in", "50", "1 ms", "100 ms"},
+	}
+	for _, c := range cases {
+		t.Run(c.model, func(t *testing.T) {
+			src := "network n {\n dt = " + c.dt + "\n duration = " + c.dur + "\n pop p = " + c.model + "[2]\n stim s -> p." + c.input + " = constant(" + c.amp + ")\n record p spikes\n}\n"
+			m := compileSrc(t, "n.snn", src)
+			inst, err := instance.Build(m, "", instance.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fl, err := interp.Run(inst, interp.RunOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			net, rep, err := Quantize(m, QuantizeOptions{Inst: inst})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fx, err := interp.RunFixed(net, interp.RunOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, b := len(fl.Spikes[0].Neuron), len(fx.Spikes[0].Neuron)
+			t.Logf("%s: %s, float %d spikes, fixed %d", c.model, rep.Pops[0].Datapath, a, b)
+			if a == 0 || math.Abs(float64(a-b)) > 0.1*float64(a)+1 {
+				t.Errorf("%s: float %d spikes, fixed %d\n%s", c.model, a, b, rep)
+			}
+		})
 	}
 }
