@@ -185,3 +185,23 @@ func TestRunPrintTimeRemarks(t *testing.T) {
 		}
 	}
 }
+
+// TestDocs: docs/passes.md has a section for every pass of the table and
+// lists its properties.
+func TestDocs(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "docs", "passes.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	for i := range Table {
+		if !strings.Contains(doc, "| `"+Table[i].Name+"` |") {
+			t.Errorf("docs/passes.md: no table row for %s", Table[i].Name)
+		}
+	}
+	for _, p := range PropertyDoc {
+		if !strings.Contains(doc, "| `"+p.Name+"` |") {
+			t.Errorf("docs/passes.md: property %s not described", p.Name)
+		}
+	}
+}
