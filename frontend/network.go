@@ -75,7 +75,7 @@ func (c *checker) checkNetwork(d *NetworkDecl, dir string) *ir.Network {
 			return 0, false
 		}
 		if x < lo || x > hi {
-			c.errorf(e.Pos(), "%s must be in [%g, %g], found %g", what, lo, hi, x)
+			c.errorf(e.Pos(), "%s must be in [%.0f, %.0f], found %.0f", what, lo, hi, x)
 			return 0, false
 		}
 		return int(x), true
@@ -816,7 +816,7 @@ func (c *checker) checkSource(n *ir.Network, d *SourceDecl, size int, dir string
 				return
 			}
 			if len(v.elems) != size {
-				c.errorf(t.Value.Pos(), "times has %d lists, expected one per neuron (%d)", len(v.elems), size)
+				c.errorf(t.Value.Pos(), "times has %d list%s, expected one per neuron (%d)", len(v.elems), plural(len(v.elems)), size)
 				return
 			}
 			times := make([][]float64, size)
