@@ -3,6 +3,7 @@ package frontend
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -44,6 +45,7 @@ type model struct {
 
 	letVal   map[string]val
 	letBusy  map[string]bool
+	letStack []string // lets being checked, innermost last (for cycle messages)
 	stateVal map[string]val // dimension of a state, from its initial value
 	stBusy   map[string]bool
 	paramVal map[string]val
@@ -457,13 +459,21 @@ func (c *checker) letValue(m *model, name string) val {
 	}
 	l := m.lets[name]
 	if m.letBusy[name] {
-		c.errorf(l.Name.Pos(), "let %s is defined in terms of itself (a cycle of lets)", name)
+		chain := []string{name}
+		for i := len(m.letStack) - 1; i >= 0 && m.letStack[i] != name; i-- {
+			chain = append(chain, m.letStack[i])
+		}
+		chain = append(chain, name)
+		slices.Reverse(chain)
+		c.errorf(l.Name.Pos(), "let %s is defined in terms of itself (a cycle of lets: %s)", name, strings.Join(chain, " -> "))
 		m.letVal[name] = bad
 		return bad
 	}
 	m.letBusy[name] = true
+	m.letStack = append(m.letStack, name)
 	s := c.modelScope(m, "let "+name, scopeDynamics)
 	v := s.expr(l.Value)
+	m.letStack = m.letStack[:len(m.letStack)-1]
 	m.letBusy[name] = false
 	if prev, ok := m.letVal[name]; ok {
 		return prev
