@@ -87,8 +87,17 @@ func (p *Program) ExecBatchScratch(cols [][]int64, n int, spike []bool, s *Batch
 				d[i] = a[i] * b[i]
 			}
 		case OpMulSh:
-			a, b := col(in.Args[0], 0), col(in.Args[1], 1)
+			a := col(in.Args[0], 0)
 			sh := uint(in.Args[2].Val)
+			if in.Args[1].Imm && in.Rnd == HalfUp && sh > 0 {
+				c, h := in.Args[1].Val, int64(1)<<(sh-1)
+				a = a[:len(d)]
+				for i := range d {
+					d[i] = (a[i]*c + h) >> sh
+				}
+				continue
+			}
+			b := col(in.Args[1], 1)
 			switch {
 			case sh == 0:
 				for i := range d {
@@ -193,8 +202,22 @@ func (p *Program) ExecBatchScratch(cols [][]int64, n int, spike []bool, s *Batch
 				d[i] = (x + (x>>63)&4095) >> 12
 			}
 		case OpGt, OpGe, OpLt, OpLe, OpEq, OpNe:
-			a, b := col(in.Args[0], 0), col(in.Args[1], 1)
-			cmpLoop(in.Op, d, a, b)
+			a := col(in.Args[0], 0)
+			if in.Args[1].Imm && (in.Op == OpGt || in.Op == OpEq) {
+				c := in.Args[1].Val
+				a = a[:len(d)]
+				if in.Op == OpGt {
+					for i := range d {
+						d[i] = b2i(a[i] > c)
+					}
+				} else {
+					for i := range d {
+						d[i] = b2i(a[i] == c)
+					}
+				}
+				continue
+			}
+			cmpLoop(in.Op, d, a, col(in.Args[1], 1))
 		case OpAnd:
 			a, b := col(in.Args[0], 0), col(in.Args[1], 1)
 			for i := range d {
@@ -211,6 +234,17 @@ func (p *Program) ExecBatchScratch(cols [][]int64, n int, spike []bool, s *Batch
 				d[i] = a[i] ^ b[i]
 			}
 		case OpSel:
+			if !in.Args[0].Imm && !in.Args[2].Imm && in.Args[1].Imm {
+				c, v, b := cols[in.Args[0].Reg][:len(d)], in.Args[1].Val, cols[in.Args[2].Reg][:len(d)]
+				for i := range d {
+					if c[i] != 0 {
+						d[i] = v
+					} else {
+						d[i] = b[i]
+					}
+				}
+				continue
+			}
 			c, a, b := col(in.Args[0], 0), col(in.Args[1], 1), col(in.Args[2], 2)
 			for i := range d {
 				if c[i] != 0 {
