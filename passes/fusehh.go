@@ -487,13 +487,16 @@ func (f *fuser) apply(fu *hhFusion) string {
 		Drive: f.c.Expr(g, vdrive),
 		Rate:  ir.NoNode, Deriv: ir.NoNode}
 
-	// Rewrite every other expression: S = V − F.
-	sub := map[string]ir.NodeID{fu.S.Name: g.Sub(g.Ref(ir.OpState, name), fref)}
+	// Rewrite every other expression: S = V − F, with V first a placeholder
+	// (the chosen name may be that of a construct state, e.g. F), then
+	// renamed once no expression reads the construct any more.
+	sub := map[string]ir.NodeID{fu.S.Name: g.Sub(ph, fref)}
+	rename := map[string]ir.NodeID{"\x00V": g.Ref(ir.OpState, name)}
 	for _, st := range sites(u) {
 		if st.state != nil && construct[st.state.Name] {
 			continue
 		}
-		*st.p = f.c.Expr(g, g.Substitute(*st.p, sub))
+		*st.p = f.c.Expr(g, g.Substitute(f.c.Expr(g, g.Substitute(*st.p, sub)), rename))
 	}
 	var states []*ir.State
 	minPos := -1 // where the first construct state was

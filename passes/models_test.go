@@ -7,6 +7,7 @@ import (
 	"math/rand"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -335,11 +336,17 @@ func TestFusionExact(t *testing.T) {
 		after, _ := ir.Parse(path, input)
 		res := run(t, after, ft.passes)
 		for _, r := range res.Remarks {
-			if r.Pass != "fuse-hh" || r.Kind != Applied {
+			if r.Pass != "fuse-hh" || r.Kind != Note {
 				continue
 			}
+			// "channels …, accumulator F, soma S became the membrane V"
+			sm := noteRE.FindStringSubmatch(r.Msg)
+			if sm == nil {
+				t.Fatalf("%s: note %q", path, r.Msg)
+			}
 			n++
-			checkFusion(t, filepath.Base(path), before.Unit(r.Unit), after.Unit(r.Unit))
+			b, a := before.Unit(r.Unit), after.Unit(r.Unit)
+			checkFusion(t, filepath.Base(path), b, a, b.State(sm[1]), b.State(sm[2]), a.State(sm[3]))
 		}
 	}
 	if n < 5 {
@@ -347,26 +354,10 @@ func TestFusionExact(t *testing.T) {
 	}
 }
 
-func checkFusion(t *testing.T, file string, b, a *ir.Unit) {
+var noteRE = regexp.MustCompile(`accumulator (\S+), soma (\S+) became the membrane (\S+)$`)
+
+func checkFusion(t *testing.T, file string, b, a *ir.Unit, F, S, V *ir.State) {
 	t.Helper()
-	var F, S *ir.State
-	var V *ir.State
-	for _, s := range b.States {
-		if a.State(s.Name) == nil && s.Kind == ir.Integrator {
-			F = s
-		}
-	}
-	for _, s := range b.States {
-		if x := a.State(s.Name); (x == nil || s.Kind != x.Kind) && s.Kind == ir.TVLIF && F != nil &&
-			b.G.References(s.Drive, ir.OpState, F.Name) && s.Dim.Equal(F.Dim) {
-			S = s
-		}
-	}
-	for _, s := range a.States {
-		if x := b.State(s.Name); x == nil || x == S {
-			V = s
-		}
-	}
 	if F == nil || S == nil || V == nil {
 		t.Fatalf("%s: unit %s: cannot find F, S and V", file, b.Name)
 	}
