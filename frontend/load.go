@@ -111,7 +111,7 @@ func (p *Program) load(filename string, src []byte, stack []string, at *Import, 
 		p.Root = f
 	}
 	p.Files = append(p.Files, f)
-	stack = append(stack, filename)
+	stack = append(stack, filepath.Clean(filename)) // the root may be spelt ./a.snn
 	for _, d := range f.Decls {
 		if nd, ok := d.(*NeuronDecl); ok && nd.Name != nil {
 			if prev, dup := p.models[nd.Name.Name]; dup {
