@@ -486,7 +486,7 @@ func TestImports(t *testing.T) {
 // memFS serves files from a map, for Options.ReadFile.
 func memFS(files map[string]string) Options {
 	return Options{ReadFile: func(path string) ([]byte, error) {
-		if s, ok := files[filepath.ToSlash(path)]; ok {
+		if s, ok := files[filepath.ToSlash(filepath.Clean(path))]; ok {
 			return []byte(s), nil
 		}
 		return nil, &fs.PathError{Op: "open", Path: path, Err: fs.ErrNotExist}
@@ -526,9 +526,21 @@ func TestImportErrors(t *testing.T) {
 			"p/a.snn":    strings.Replace(lif, "lif2", "lif", 1),
 		}, []string{"p/main.snn:5:19: neuron lif has no param or state named I"}},
 	}
+	// The root spelt differently from how an import names it.
+	tests = append(tests, struct {
+		name  string
+		files map[string]string
+		want  []string
+	}{"self import of a root spelt ./p/main.snn", map[string]string{
+		"p/main.snn": "import \"../p/main.snn\"\n" + lif + net,
+	}, []string{"p/./main.snn:1:8: import cycle: p/main.snn -> p/main.snn"}})
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, _, errs := CompileFile("p/main.snn", memFS(tc.files))
+			root := "p/main.snn"
+			if strings.Contains(tc.name, "./p/main.snn") {
+				root = "p/./main.snn"
+			}
+			_, _, errs := CompileFile(root, memFS(tc.files))
 			var got []string
 			for _, e := range errs {
 				got = append(got, filepath.ToSlash(e.Error()))
