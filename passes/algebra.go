@@ -76,9 +76,11 @@ func (p poly) keys() []string {
 	return ks
 }
 
-// addTo adds s·q to p in place.
+// addTo adds s·q to p in place. Terms are visited in key order, so that
+// sums of several contributions round the same way in every run.
 func (p poly) addTo(q poly, s float64) {
-	for k, t := range q {
+	for _, k := range q.keys() {
+		t := q[k]
 		if x, ok := p[k]; ok {
 			x.c += s * t.c
 			x.mag += math.Abs(s) * t.mag
@@ -124,8 +126,11 @@ func mulFac(a, b []factor) []factor {
 
 func polyMul(p, q poly) poly {
 	r := poly{}
-	for _, a := range p {
-		for _, b := range q {
+	qk := q.keys()
+	for _, ka := range p.keys() {
+		a := p[ka]
+		for _, kb := range qk {
+			b := q[kb]
 			f := mulFac(a.fac, b.fac)
 			k := facKey(f)
 			c, mag := a.c*b.c, a.mag*b.mag
