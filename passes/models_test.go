@@ -391,3 +391,28 @@ func checkFusion(t *testing.T, file string, b, a *ir.Unit, F, S, V *ir.State) {
 		}
 	}
 }
+
+// TestDeterministic: the same input gives the same text, run after run
+// (Go randomises map iteration, so any output that depended on it would
+// show up here).
+func TestDeterministic(t *testing.T) {
+	for _, name := range []string{"hh", "traub", "tvlif2hh", "slif2hh"} {
+		for _, spec := range []string{"canonicalize", "canonicalize,fuse-hh,canonicalize", "canonicalize,expand-hh,canonicalize", "canonicalize,expand-hh"} {
+			var first string
+			for i := 0; i < 8; i++ {
+				m := stdModel(t, name)
+				res := run(t, m, spec)
+				var b strings.Builder
+				b.Write(ir.Print(m))
+				for _, r := range res.Remarks {
+					b.WriteString(r.String() + "\n")
+				}
+				if i == 0 {
+					first = b.String()
+				} else if b.String() != first {
+					t.Fatalf("%s, %s: run %d differs:\n%s", name, spec, i, lineDiff(first, b.String()))
+				}
+			}
+		}
+	}
+}
