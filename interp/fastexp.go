@@ -93,10 +93,9 @@ func fexprel(x float64) float64 {
 // expSlice sets d[i] = fexp(x[i]); len(x) ≥ len(d). d may be x.
 func expSlice(d, x []float64) {
 	x = x[:len(d)]
-	n := 0
-	if haveVecExp && len(d) >= 4 && allInRange(x, false) {
-		n = len(d) &^ 3
-		expVec(d[:n], x[:n])
+	n := len(d) &^ 3
+	if !haveVecExp || n == 0 || !expVec(d[:n], x[:n]) {
+		n = 0
 	}
 	for i := n; i < len(d); i++ {
 		d[i] = fexp(x[i])
@@ -106,22 +105,11 @@ func expSlice(d, x []float64) {
 // exprelSlice sets d[i] = fexprel(x[i]); len(x) ≥ len(d). d may be x.
 func exprelSlice(d, x []float64) {
 	x = x[:len(d)]
-	n := 0
-	if haveVecExp && len(d) >= 4 && allInRange(x, true) {
-		n = len(d) &^ 3
-		exprelVec(d[:n], x[:n])
+	n := len(d) &^ 3
+	if !haveVecExp || n == 0 || !exprelVec(d[:n], x[:n]) {
+		n = 0
 	}
 	for i := n; i < len(d); i++ {
 		d[i] = fexprel(x[i])
 	}
-}
-
-// allInRange reports whether every x is inside the fast path's range (and
-// nonzero, if nonzero is set).
-func allInRange(x []float64, nonzero bool) bool {
-	ok := true
-	for _, v := range x {
-		ok = ok && v > expLoLimit && v < expHiLimit && (!nonzero || v != 0)
-	}
-	return ok
 }

@@ -23,13 +23,14 @@ func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv() uint32
 
 // expBlocks and exprelBlocks process n elements (a multiple of 4) from x
-// to d, all inside the fast path's range (and nonzero for exprel).
+// to d if all of them are inside the fast path's range (and nonzero, for
+// exprel); otherwise they write nothing and return false.
 //
 //go:noescape
-func expBlocks(d, x *float64, n int)
+func expBlocks(d, x *float64, n int) bool
 
 //go:noescape
-func exprelBlocks(d, x *float64, n int)
+func exprelBlocks(d, x *float64, n int) bool
 
-func expVec(d, x []float64)    { expBlocks(&d[0], &x[0], len(d)) }
-func exprelVec(d, x []float64) { exprelBlocks(&d[0], &x[0], len(d)) }
+func expVec(d, x []float64) bool    { return expBlocks(&d[0], &x[0], len(d)) }
+func exprelVec(d, x []float64) bool { return exprelBlocks(&d[0], &x[0], len(d)) }

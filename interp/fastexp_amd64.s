@@ -75,10 +75,18 @@ DATA expTab<>+544(SB)/8, $0x3ff0000000000000 // 1.0
 DATA expTab<>+552(SB)/8, $0x3ff0000000000000 // 1.0
 DATA expTab<>+560(SB)/8, $0x3ff0000000000000 // 1.0
 DATA expTab<>+568(SB)/8, $0x3ff0000000000000 // 1.0
-GLOBL expTab<>(SB), RODATA|NOPTR, $576
+DATA expTab<>+576(SB)/8, $0xc086200000000000 // lo
+DATA expTab<>+584(SB)/8, $0xc086200000000000 // lo
+DATA expTab<>+592(SB)/8, $0xc086200000000000 // lo
+DATA expTab<>+600(SB)/8, $0xc086200000000000 // lo
+DATA expTab<>+608(SB)/8, $0x4086280000000000 // hi
+DATA expTab<>+616(SB)/8, $0x4086280000000000 // hi
+DATA expTab<>+624(SB)/8, $0x4086280000000000 // hi
+DATA expTab<>+632(SB)/8, $0x4086280000000000 // hi
+GLOBL expTab<>(SB), RODATA|NOPTR, $640
 
-// func expBlocks(d, x *float64, n int)
-TEXT ·expBlocks(SB), NOSPLIT, $0-24
+// func expBlocks(d, x *float64, n int) bool
+TEXT ·expBlocks(SB), NOSPLIT, $0-25
 	MOVQ d+0(FP), DI
 	MOVQ x+8(FP), SI
 	MOVQ n+16(FP), CX
@@ -88,6 +96,26 @@ TEXT ·expBlocks(SB), NOSPLIT, $0-24
 	VMOVUPD 64(AX), Y12             // ln2hi
 	VMOVUPD 96(AX), Y13             // ln2lo
 	VMOVUPD 512(AX), Y14            // 1023
+	XORQ BX, BX
+	// First pass: every x in (lo, hi), else return false.
+	VPCMPEQQ Y15, Y15, Y15          // all ones
+	VMOVUPD 576(AX), Y8             // lo
+	VMOVUPD 608(AX), Y9             // hi
+	VXORPD Y7, Y7, Y7               // 0
+expCheck:
+	CMPQ BX, CX
+	JGE expChecked
+	VMOVUPD (SI)(BX*8), Y0
+	VCMPPD $0x1E, Y8, Y0, Y1        // x > lo (ordered: false for NaN)
+	VCMPPD $0x11, Y9, Y0, Y2        // x < hi
+	VANDPD Y1, Y2, Y1
+	VANDPD Y1, Y15, Y15
+	ADDQ $4, BX
+	JMP expCheck
+expChecked:
+	VMOVMSKPD Y15, DX
+	CMPQ DX, $15
+	JNE expFail
 	XORQ BX, BX
 expLoop:
 	CMPQ BX, CX
@@ -122,10 +150,15 @@ expLoop:
 	JMP expLoop
 expDone:
 	VZEROUPPER
+	MOVB $1, ret+24(FP)
+	RET
+expFail:
+	VZEROUPPER
+	MOVB $0, ret+24(FP)
 	RET
 
-// func exprelBlocks(d, x *float64, n int)
-TEXT ·exprelBlocks(SB), NOSPLIT, $0-24
+// func exprelBlocks(d, x *float64, n int) bool
+TEXT ·exprelBlocks(SB), NOSPLIT, $0-25
 	MOVQ d+0(FP), DI
 	MOVQ x+8(FP), SI
 	MOVQ n+16(FP), CX
@@ -135,6 +168,28 @@ TEXT ·exprelBlocks(SB), NOSPLIT, $0-24
 	VMOVUPD 64(AX), Y12             // ln2hi
 	VMOVUPD 96(AX), Y13             // ln2lo
 	VMOVUPD 512(AX), Y14            // 1023
+	XORQ BX, BX
+	// First pass: every x in (lo, hi) and nonzero, else return false.
+	VPCMPEQQ Y15, Y15, Y15          // all ones
+	VMOVUPD 576(AX), Y8             // lo
+	VMOVUPD 608(AX), Y9             // hi
+	VXORPD Y7, Y7, Y7               // 0
+relCheck:
+	CMPQ BX, CX
+	JGE relChecked
+	VMOVUPD (SI)(BX*8), Y0
+	VCMPPD $0x1E, Y8, Y0, Y1        // x > lo (ordered: false for NaN)
+	VCMPPD $0x11, Y9, Y0, Y2        // x < hi
+	VANDPD Y1, Y2, Y1
+	VANDPD Y1, Y15, Y15
+	VCMPPD $0x0C, Y7, Y0, Y3        // x != 0
+	VANDPD Y3, Y15, Y15
+	ADDQ $4, BX
+	JMP relCheck
+relChecked:
+	VMOVMSKPD Y15, DX
+	CMPQ DX, $15
+	JNE relFail
 	XORQ BX, BX
 relLoop:
 	CMPQ BX, CX
@@ -171,6 +226,11 @@ relLoop:
 	JMP relLoop
 relDone:
 	VZEROUPPER
+	MOVB $1, ret+24(FP)
+	RET
+relFail:
+	VZEROUPPER
+	MOVB $0, ret+24(FP)
 	RET
 
 // func cpuid(eaxArg, ecxArg uint32) (eax, ebx, ecx, edx uint32)

@@ -4,5 +4,5 @@ package interp
 
 const haveVecExp = false
 
-func expVec(d, x []float64)    { panic("interp: no vector exp") }
-func exprelVec(d, x []float64) { panic("interp: no vector exprel") }
+func expVec(d, x []float64) bool    { return false }
+func exprelVec(d, x []float64) bool { return false }

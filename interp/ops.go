@@ -191,52 +191,52 @@ func (in *instr) exec(vecs [][]float64, sc []float64, n int) {
 	switch in.k {
 	case kAddVV:
 		x, y := vecs[a[0].idx][:n], vecs[a[1].idx][:n]
-		for i := range d {
+		for i := vecVV(in.k, d, x, y); i < len(d); i++ {
 			d[i] = x[i] + y[i]
 		}
 	case kAddVS:
 		x, y := vecs[a[0].idx][:n], sc[a[1].idx]
-		for i := range d {
+		for i := vecVS(in.k, d, x, y); i < len(d); i++ {
 			d[i] = x[i] + y
 		}
 	case kSubVV:
 		x, y := vecs[a[0].idx][:n], vecs[a[1].idx][:n]
-		for i := range d {
+		for i := vecVV(in.k, d, x, y); i < len(d); i++ {
 			d[i] = x[i] - y[i]
 		}
 	case kSubVS:
 		x, y := vecs[a[0].idx][:n], sc[a[1].idx]
-		for i := range d {
+		for i := vecVS(in.k, d, x, y); i < len(d); i++ {
 			d[i] = x[i] - y
 		}
 	case kSubSV:
 		x, y := sc[a[0].idx], vecs[a[1].idx][:n]
-		for i := range d {
+		for i := vecVS(in.k, d, y, x); i < len(d); i++ {
 			d[i] = x - y[i]
 		}
 	case kMulVV:
 		x, y := vecs[a[0].idx][:n], vecs[a[1].idx][:n]
-		for i := range d {
+		for i := vecVV(in.k, d, x, y); i < len(d); i++ {
 			d[i] = x[i] * y[i]
 		}
 	case kMulVS:
 		x, y := vecs[a[0].idx][:n], sc[a[1].idx]
-		for i := range d {
+		for i := vecVS(in.k, d, x, y); i < len(d); i++ {
 			d[i] = x[i] * y
 		}
 	case kDivVV:
 		x, y := vecs[a[0].idx][:n], vecs[a[1].idx][:n]
-		for i := range d {
+		for i := vecVV(in.k, d, x, y); i < len(d); i++ {
 			d[i] = x[i] / y[i]
 		}
 	case kDivVS:
 		x, y := vecs[a[0].idx][:n], sc[a[1].idx]
-		for i := range d {
+		for i := vecVS(in.k, d, x, y); i < len(d); i++ {
 			d[i] = x[i] / y
 		}
 	case kDivSV:
 		x, y := sc[a[0].idx], vecs[a[1].idx][:n]
-		for i := range d {
+		for i := vecVS(in.k, d, y, x); i < len(d); i++ {
 			d[i] = x / y[i]
 		}
 	case kNeg:

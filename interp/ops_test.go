@@ -13,7 +13,7 @@ import (
 // combination of vector and scalar operands.
 func TestKernelsMatchEvalOp(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	const n = 64
+	const n = 67 // 16 blocks of 4 and a tail
 	vals := func() []float64 {
 		v := make([]float64, n)
 		for i := range v {
@@ -229,6 +229,24 @@ func TestFastExpAccuracy(t *testing.T) {
 		for i, x := range xs {
 			if math.Float64bits(d[i]) != math.Float64bits(fexprel(x)) {
 				t.Fatalf("n = %d: exprelSlice(%g) = %v, fexprel %v", n, x, d[i], fexprel(x))
+			}
+		}
+		// One value outside the fast range (or 0 for exprel) anywhere:
+		// the whole array takes the scalar path.
+		for _, bad := range []float64{-800, 710, math.NaN(), math.Inf(1), 0} {
+			ys := append([]float64(nil), xs...)
+			ys[r.IntN(n)] = bad
+			expSlice(d, ys)
+			for i, y := range ys {
+				if math.Float64bits(d[i]) != math.Float64bits(fexp(y)) {
+					t.Fatalf("n = %d with %g: expSlice(%g) = %v, fexp %v", n, bad, y, d[i], fexp(y))
+				}
+			}
+			exprelSlice(d, ys)
+			for i, y := range ys {
+				if math.Float64bits(d[i]) != math.Float64bits(fexprel(y)) {
+					t.Fatalf("n = %d with %g: exprelSlice(%g) = %v, fexprel %v", n, bad, y, d[i], fexprel(y))
+				}
 			}
 		}
 		in := append([]float64(nil), xs...)
