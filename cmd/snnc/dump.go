@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"snnc/internal/driver"
@@ -10,9 +12,9 @@ import (
 func newDumpCmd() *cobra.Command {
 	var emit string
 	var allErrors bool
-	var pf *passFlags
+	var jf *jobFlags
 	cmd := &cobra.Command{
-		Use:   "dump --emit=ast|ir FILE",
+		Use:   "dump --emit=ast|ir|BACKEND FILE",
 		Short: "Print a program's syntax tree or IR",
 		Long: `Dump prints one representation of a program to standard output:
 
@@ -21,6 +23,11 @@ func newDumpCmd() *cobra.Command {
   --emit=ir    the IR text after lowering, verification and the selected
                pass pipeline (docs/ir.md; -O0 by default: as lowered);
                IR input is parsed, verified and printed again
+
+  --emit=NAME  a backend's own text form, after instantiating the network:
+               fixed (the quantised integer programs, docs/fixed-point.md),
+               and the hardware targets built in (loihi: the core image;
+               cpu: the LLVM module)
 
 The IR text is deterministic and parses back to the same module.`,
 		Example: `  snnc dump --emit=ir testdata/squid.snn
@@ -31,9 +38,11 @@ The IR text is deterministic and parses back to the same module.`,
 		Args: exactArgs(1, "one FILE"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			path := args[0]
-			if err := pf.validate(cmd); err != nil {
+			opt, err := jf.options(cmd)
+			if err != nil {
 				return err
 			}
+			pf := jf.pf
 			max := diagCap
 			if allErrors {
 				max = 0
@@ -65,13 +74,25 @@ The IR text is deterministic and parses back to the same module.`,
 				_, err = cmd.OutOrStdout().Write(ir.Print(m))
 				return err
 			case "":
-				return usageErrf("dump: --emit is required (ast or ir)")
+				return usageErrf("dump: --emit is required (%s)", emitChoices())
 			}
-			return usageErrf("dump: unknown --emit=%s (want ast or ir)", emit)
+			b, err := driver.LookupBackend(emit, "emit")
+			if err != nil {
+				return usageErrf("dump: unknown --emit=%s (want %s)", emit, emitChoices())
+			}
+			j, err := jf.job(cmd, path, opt, b)
+			if err != nil {
+				return err
+			}
+			return b.Emit(j, cmd.OutOrStdout())
 		}),
 	}
-	pf = addPassFlags(cmd)
-	cmd.Flags().StringVar(&emit, "emit", "", "what to print: ast or ir")
+	jf = addJobFlags(cmd, "emit")
+	cmd.Flags().StringVar(&emit, "emit", "", "what to print: "+emitChoices())
 	cmd.Flags().BoolVar(&allErrors, "all-errors", false, "show every error, not just the first 10")
 	return cmd
+}
+
+func emitChoices() string {
+	return strings.Join(append([]string{"ast", "ir"}, driver.BackendNames("emit")...), ", ")
 }

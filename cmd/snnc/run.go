@@ -17,21 +17,22 @@ import (
 
 func newRunCmd() *cobra.Command {
 	var (
-		out      string
-		network  string
-		duration string
-		seed     string
-		sets     []string
-		threads  int
-		quiet    bool
-		pf       *passFlags
+		out     string
+		backend string
+		quiet   bool
+		jf      *jobFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "run FILE [-o OUT] [--network NAME] [--duration T] [--seed S] [--set POP.NAME=VALUE]...",
-		Short: "Simulate a network with the reference interpreter",
-		Long: `Run simulates one network of a program (.snn source or IR text) with the
-float64 reference interpreter and prints a summary: spikes and mean rate per
-population, steps and wall time.
+		Use:   "run FILE [-o OUT] [--backend NAME] [--network NAME] [--duration T] [--seed S] [--set POP.NAME=VALUE]...",
+		Short: "Simulate a network",
+		Long: `Run simulates one network of a program (.snn source or IR text) and prints
+a summary: spikes and mean rate per population, steps and wall time.
+
+--backend chooses what simulates it: ref (the float64 reference
+interpreter, the default), fixed (the interpreter in fixed point, on the
+quantised module), and the hardware targets (loihi: the cycle-accurate chip
+simulator; fpga: the HLS project's C-simulation; cpu: a native program
+built with LLVM) where they are built in; ` + "`snnc run --help`" + ` lists them.
 
 With -o the recorded spikes and traces are written, in the format named by
 the extension (the file is written atomically: never partial):
@@ -58,60 +59,36 @@ results do not depend on --threads.`,
 		Example: `  snnc run testdata/squid.snn
   snnc run testdata/squid.snn -o squid.json --duration 50ms
   snnc run testdata/cobahh.snn -o cobahh.npz --seed 7 --threads 2
-  snnc run testdata/squid.snn --set cell.gNa=100mS/cm2 -o out.csv`,
+  snnc run testdata/squid.snn --set cell.gNa=100mS/cm2 -o out.csv
+  snnc run --backend fixed testdata/squid.snn`,
 		Args: exactArgs(1, "one FILE"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			path := args[0]
-			opt := driver.RunOptions{Network: network, Threads: threads}
 			// Check every flag before the (possibly long) run.
 			if out != "" {
 				if _, err := results.FormatOf(out); err != nil {
 					return usageErr(err)
 				}
 			}
-			if duration != "" {
-				d, err := driver.ParseDuration(duration)
-				if err != nil {
-					return usageErrf("--duration %v", err)
-				}
-				opt.Duration = d
-			}
-			if seed != "" {
-				s, err := strconv.ParseUint(seed, 0, 64)
-				if err != nil {
-					return usageErrf("--seed %q: want a non-negative integer", seed)
-				}
-				opt.Seed = &s
-			}
-			for _, s := range sets {
-				o, err := driver.ParseOverride(s)
-				if err != nil {
-					return usageErr(err)
-				}
-				opt.Sets = append(opt.Sets, o)
-			}
-			if threads < 0 {
-				return usageErrf("--threads %d: want a positive number (0: all cores)", threads)
-			}
-			if err := pf.validate(cmd); err != nil {
+			b, err := driver.LookupBackend(backend, "run")
+			if err != nil {
 				return err
 			}
-
-			m, err := driver.Load(path)
+			opt, err := jf.options(cmd)
 			if err != nil {
-				printDiagnostics(cmd.ErrOrStderr(), err, diagCap)
-				return silentErr(exitUser)
+				return err
 			}
-			if err := pf.run(cmd, m); err != nil {
+			j, err := jf.job(cmd, path, opt, b)
+			if err != nil {
 				return err
 			}
 			var bar *progress
 			if !quiet && isTerminal(cmd.ErrOrStderr()) {
 				bar = newProgress(cmd.ErrOrStderr())
-				opt.Progress = bar.update
+				j.Run.Progress = bar.update
 			}
 			start := time.Now()
-			r, err := driver.Run(m, path, opt)
+			r, err := b.Run(j)
 			wall := time.Since(start)
 			bar.done()
 			if err != nil {
@@ -128,14 +105,10 @@ results do not depend on --threads.`,
 			return nil
 		}),
 	}
-	pf = addPassFlags(cmd)
+	jf = addJobFlags(cmd, "run")
 	f := cmd.Flags()
 	f.StringVarP(&out, "output", "o", "", "write spikes and traces to `OUT` (.json, .csv or .npz)")
-	f.StringVar(&network, "network", "", "the network `NAME` to run (default: the program's only network)")
-	f.StringVar(&duration, "duration", "", "simulated time `T` with a unit, e.g. 50ms (default: the network's)")
-	f.StringVar(&seed, "seed", "", "random seed `S` (default: the network's)")
-	f.StringArrayVar(&sets, "set", nil, "override a parameter or initial state: `POP.NAME=VALUE` (repeatable)")
-	f.IntVar(&threads, "threads", 0, "worker threads `N` (0: all cores; results are the same for any N)")
+	f.StringVar(&backend, "backend", "ref", "what simulates the network: `NAME`, one of "+strings.Join(driver.BackendNames("run"), ", "))
 	f.BoolVarP(&quiet, "quiet", "q", false, "no progress bar and no summary")
 	return cmd
 }

@@ -3,11 +3,9 @@ package driver
 import (
 	"fmt"
 	"math"
-	"path/filepath"
 	"strconv"
 	"strings"
 
-	"snnc/internal/results"
 	"snnc/ir"
 )
 
@@ -87,22 +85,4 @@ type RunOptions struct {
 	// Progress, if set, is called from time to time with the number of
 	// steps done and the total.
 	Progress func(done, total int64)
-}
-
-// Run simulates a network of m with the reference interpreter. path is the
-// program's file (relative data files are found beside it).
-func Run(m *ir.Module, path string, opt RunOptions) (*results.Result, error) {
-	net, err := PickNetwork(m, path, opt.Network)
-	if err != nil {
-		return nil, err
-	}
-	if opt.Duration > 0 {
-		if err := checkSteps(opt.Duration, net.Dt); err != nil {
-			return nil, err
-		}
-		m = m.Clone()
-		net = m.Network(net.Name)
-		net.Duration = opt.Duration
-	}
-	return simulate(m, net.Name, filepath.Dir(path), opt)
 }

@@ -1,27 +1,78 @@
 package driver
 
 import (
-	"snnc/instance"
+	"fmt"
+	"io"
+
+	"snnc/internal/fixed"
 	"snnc/internal/results"
 	"snnc/interp"
 	"snnc/ir"
+	"snnc/passes"
 )
 
-// simulate instantiates network net of m (instance.Build) and runs the
-// reference interpreter on it (interp.Run).
-func simulate(m *ir.Module, net, baseDir string, opt RunOptions) (*results.Result, error) {
-	iopt := instance.Options{Seed: opt.Seed, BaseDir: baseDir}
-	for _, o := range opt.Sets {
-		io := instance.Override{Pop: o.Pop, Name: o.Name, Value: o.Value.Value}
-		if o.Value.HasUnit {
-			d := o.Value.Dim
-			io.Unit = &d
-		}
-		iopt.Sets = append(iopt.Sets, io)
-	}
-	inst, err := instance.Build(m, net, iopt)
+// The two interpreter backends: the float64 reference and its fixed-point
+// mode (the quantised module that the hardware backends execute).
+func init() {
+	register(&Backend{
+		Name:        "ref",
+		Description: "the float64 reference interpreter (the numerical ground truth)",
+		Run: func(j *Job) (*results.Result, error) {
+			inst, err := j.Instance()
+			if err != nil {
+				return nil, err
+			}
+			return interp.Run(inst, interp.RunOptions{Threads: j.Run.Threads, Progress: j.Run.Progress})
+		},
+	})
+	register(&Backend{
+		Name:        "fixed",
+		Description: "the interpreter in fixed point: the quantised module, bit-exact with the hardware backends (docs/fixed-point.md)",
+		Run: func(j *Job) (*results.Result, error) {
+			net, _, err := Quantize(j)
+			if err != nil {
+				return nil, err
+			}
+			return interp.RunFixed(net, interp.RunOptions{Threads: j.Run.Threads, Progress: j.Run.Progress})
+		},
+		Emit: func(j *Job, w io.Writer) error {
+			net, _, err := Quantize(j)
+			if err != nil {
+				return err
+			}
+			_, err = io.WriteString(w, net.Format())
+			return err
+		},
+		Report: func(j *Job, w io.Writer) error {
+			_, rep, err := Quantize(j)
+			if err != nil {
+				return err
+			}
+			if j.JSON {
+				return fmt.Errorf("fixed: --json is not supported for the quantisation report")
+			}
+			_, err = io.WriteString(w, rep.String())
+			return err
+		},
+	})
+}
+
+// Run simulates a network of m with the reference interpreter. path is the
+// program's file (relative data files are found beside it).
+func Run(m *ir.Module, path string, opt RunOptions) (*results.Result, error) {
+	j, err := NewJob(m, path, opt)
 	if err != nil {
 		return nil, err
 	}
-	return interp.Run(inst, interp.RunOptions{Threads: opt.Threads, Progress: opt.Progress})
+	return backends["ref"].Run(j)
+}
+
+// Quantize runs the quantize pass on the job's network (instantiated with
+// the job's options), as every fixed-point backend needs.
+func Quantize(j *Job) (*fixed.Net, *passes.QuantReport, error) {
+	inst, err := j.Instance()
+	if err != nil {
+		return nil, nil, err
+	}
+	return passes.Quantize(j.Module, passes.QuantizeOptions{Inst: inst})
 }
