@@ -172,6 +172,13 @@ func (c clock) ms(k int64) float64 {
 	return float64(k) * c.dtMs
 }
 
+// tkey names a target of projections: a state or an input of a population.
+type tkey struct {
+	pop   int
+	state bool
+	idx   int
+}
+
 func newSim(inst *instance.Instance, opt RunOptions) (*sim, error) {
 	s := &sim{inst: inst, dt: inst.Dt, steps: inst.Steps, opt: opt, projs: inst.Projections}
 	if opt.Duration < 0 || math.IsNaN(opt.Duration) || math.IsInf(opt.Duration, 0) {
@@ -183,11 +190,6 @@ func newSim(inst *instance.Instance, opt RunOptions) (*sim, error) {
 	s.clk = newClock(inst.Dt)
 
 	// Which inputs and states receive anything, and the largest delay to each.
-	type tkey struct {
-		pop   int
-		state bool
-		idx   int
-	}
 	maxDelay := map[tkey]int{}
 	for _, p := range inst.Projections {
 		k := tkey{p.Dst, p.TargetState, p.TargetIndex}
@@ -273,14 +275,9 @@ func newSim(inst *instance.Instance, opt RunOptions) (*sim, error) {
 	s.groupFn = func(_ *worker, g int) { s.propagateGroup(g) }
 	// Group projections by target buffer (first appearance order), largest
 	// groups first so that they start early.
-	type tkey2 struct {
-		pop   int
-		state bool
-		idx   int
-	}
-	gi := map[tkey2]int{}
+	gi := map[tkey]int{}
 	for _, p := range inst.Projections {
-		k := tkey2{p.Dst, p.TargetState, p.TargetIndex}
+		k := tkey{p.Dst, p.TargetState, p.TargetIndex}
 		g, ok := gi[k]
 		if !ok {
 			g = len(s.groups)
