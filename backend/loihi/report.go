@@ -16,19 +16,19 @@ import (
 // the model of docs/chip.md §9–10 (energy: Davies et al. 2018 figures
 // plus snnc's assumptions, not a measurement).
 type Report struct {
-	Network  string  `json:"network"`
-	DtMs     float64 `json:"dt_ms"`
-	Exact    bool    `json:"exact"`    // costs from the quantised program (else estimated from the float IR)
-	RateHz   float64 `json:"rate_hz"`  // assumed neuron firing rate
-	Chips    int     `json:"chips"`    // chips used
-	Cores    int     `json:"cores"`    // cores used
-	Tiles    int     `json:"tiles"`    // tiles used
-	Relays   int     `json:"relays"`   // relay units added for long delays
-	Fits     bool    `json:"fits"`     // false: Error says why
-	Error    string  `json:"error,omitempty"`
-	Limits   Limits  `json:"limits"`
-	Totals   Totals  `json:"totals"`
-	PerStep  Step    `json:"per_step"`
+	Network  string         `json:"network"`
+	DtMs     float64        `json:"dt_ms"`
+	Exact    bool           `json:"exact"`   // costs from the quantised program (else estimated from the float IR)
+	RateHz   float64        `json:"rate_hz"` // assumed neuron firing rate
+	Chips    int            `json:"chips"`   // chips used
+	Cores    int            `json:"cores"`   // cores used
+	Tiles    int            `json:"tiles"`   // tiles used
+	Relays   int            `json:"relays"`  // relay units added for long delays
+	Fits     bool           `json:"fits"`    // false: Error says why
+	Error    string         `json:"error,omitempty"`
+	Limits   Limits         `json:"limits"`
+	Totals   Totals         `json:"totals"`
+	PerStep  Step           `json:"per_step"`
 	Entities []EntityReport `json:"entities"`
 	CoreList []CoreReport   `json:"core_list"`
 }
