@@ -27,6 +27,16 @@ func loadNet(t testing.TB, path string) *instance.Instance {
 	return instOf(t, m, filepath.Dir(filepath.Join(repoRoot, path)))
 }
 
+// loadSourceFile compiles a .snn file given by its path.
+func loadSourceFile(t testing.TB, path string) *instance.Instance {
+	t.Helper()
+	m, _, errs := frontend.CompileFile(path, frontend.Options{})
+	if len(errs) > 0 {
+		t.Fatalf("%s: %v", path, errs)
+	}
+	return instOf(t, m, filepath.Dir(path))
+}
+
 // loadSource compiles .snn source text.
 func loadSource(t testing.TB, src string) *instance.Instance {
 	t.Helper()

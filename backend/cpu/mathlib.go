@@ -28,44 +28,22 @@ import (
 	"github.com/llir/llvm/ir/value"
 )
 
-// Constants of interp/fastexp.go (the same expressions, so the same
-// float64 values).
+// Constants of interp/fastexp.go (the same literals, so the same float64
+// values).
 const (
-	expInvLn2N = 46.16624130844683      // 32/ln2
-	expLn2NHi  = 0.021660849393811077   // ln2/32, high 32 bits
-	expLn2NLo  = -1.312785960212839e-12 // ln2/32 − hi
-	expShifter = 6755399441055744.0     // 1.5·2^52
+	expInvLn2  = 1.4426950408889634     // 1/ln2
+	expLn2Hi   = 0.6931471805599453     // ln2 rounded
+	expLn2Lo   = 2.3190468138462996e-17 // ln2 − expLn2Hi
+	expShifter = 6755399441055744.0     // 1.5·2^52: adding it rounds to an integer
 	expLoLimit = -708.0
 	expHiLimit = 709.0
-
-	expC2 = 1.0 / 2
-	expC3 = 1.0 / 6
-	expC4 = 1.0 / 24
-	expC5 = 1.0 / 120
-	expC6 = 1.0 / 720
-	expC7 = 1.0 / 5040
 )
 
-var expTabHi = [32]float64{
-	1.0, 1.0218971486541166, 1.0442737824274138, 1.0671404006768237,
-	1.0905077326652577, 1.1143867425958924, 1.1387886347566916, 1.1637248587775775,
-	1.189207115002721, 1.215247359980469, 1.241857812073484, 1.2690509571917332,
-	1.2968395546510096, 1.3252366431597413, 1.3542555469368927, 1.383909881963832,
-	1.4142135623730951, 1.4451808069770467, 1.4768261459394993, 1.5091644275934228,
-	1.5422108254079407, 1.5759808451078865, 1.6104903319492543, 1.645755478153965,
-	1.681792830507429, 1.718619298122478, 1.7562521603732995, 1.7947090750031072,
-	1.8340080864093424, 1.8741676341103, 1.9152065613971474, 1.9571441241754002,
-}
-
-var expTabLo = [32]float64{
-	0.0, 5.109225028973444e-17, 8.551889705537965e-17, -7.899853966841582e-17,
-	-3.046782079812471e-17, 1.0410278456845571e-16, 8.912812676025408e-17, 3.8292048369240935e-17,
-	3.982015231465646e-17, -7.712630692681488e-17, 4.658027591836937e-17, 2.667932131342186e-18,
-	2.5382502794888315e-17, -2.8587312100388614e-17, 7.70094837980299e-17, -6.770511658794786e-17,
-	-9.667293313452913e-17, -3.0237581349939873e-17, -3.483994556892796e-17, -1.016455327754295e-16,
-	7.949834809697621e-17, -1.0136916471278304e-17, 2.4707192569797888e-17, -1.0125679913674773e-16,
-	8.199010020581497e-17, -1.851380418263111e-17, 2.960140695448873e-17, 1.8227458427912087e-17,
-	3.283107224245627e-17, -6.122763413004143e-17, -1.0619946056195963e-16, 8.960767791036668e-17,
+// expCoef are the Taylor coefficients 1/n!, n = 2 … 13.
+var expCoef = [...]float64{
+	0.5, 0.16666666666666666, 0.041666666666666664, 0.008333333333333333,
+	0.001388888888888889, 0.0001984126984126984, 2.48015873015873e-05, 2.7557319223985893e-06,
+	2.755731922398589e-07, 2.505210838544172e-08, 2.08767569878681e-09, 1.6059043836821613e-10,
 }
 
 // mathlib creates, on first use, the module-level functions of the math
@@ -75,12 +53,11 @@ type mathlib struct {
 	impl ExpImpl
 	fns  map[string]*ir.Func
 	used []constant.Constant // functions only referenced by vector-variant attributes
-	tabs     map[string]*ir.Global
 	variants map[string]ir.AttrPair
 }
 
 func newMathlib(m *ir.Module, impl ExpImpl) *mathlib {
-	return &mathlib{m: m, impl: impl, fns: map[string]*ir.Func{}, tabs: map[string]*ir.Global{}, variants: map[string]ir.AttrPair{}}
+	return &mathlib{m: m, impl: impl, fns: map[string]*ir.Func{}, variants: map[string]ir.AttrPair{}}
 }
 
 // pure are the attributes of a declared math function.
@@ -192,8 +169,15 @@ func (l *mathlib) exprel(blk *ir.Block, x value.Value) value.Value {
 }
 
 // fast returns the inline fast function ("exp" or "expm1"): straight-line
-// code computing interp's fexp / fexpm1 for every x, with the out-of-range
-// lanes taken from the slow function.
+// code computing interp's fexp / fexpm1 (interp/fastexp.go) for every x —
+// every multiply–add fused (llvm.fma, exactly rounded on every machine) —
+// with the lanes outside (expLoLimit, expHiLimit) taken from the slow
+// function:
+//
+//	z = fma(x, 1/ln2, shifter); k = bits(z) − bits(shifter); kf = z − shifter
+//	r = fma(−kf, ln2hi, x); r = fma(−kf, ln2lo, r)
+//	p = fma(…fma(fma(c13, r, c12), r, c11)…, r, c2); q = fma(p, r·r, r)
+//	s = 2^k;  exp = fma(s, q, s),  expm1 = fma(s, q, s − 1)
 func (l *mathlib) fast(kind string) *ir.Func {
 	name := "snnc.fast." + kind
 	if f, ok := l.fns[name]; ok {
@@ -204,55 +188,32 @@ func (l *mathlib) fast(kind string) *ir.Func {
 	f.Linkage = enum.LinkageInternal
 	f.FuncAttrs = append(f.FuncAttrs, enum.FuncAttrAlwaysInline, enum.FuncAttrNoUnwind, enum.FuncAttrReadNone, enum.FuncAttrWillReturn)
 	l.fns[name] = f
-	hi := l.table("snnc.exp.tabhi", expTabHi[:])
-	lo := l.table("snnc.exp.tablo", expTabLo[:])
+	fma := l.intrinsic("fma", 3)
 	b := newFB(f)
 	c := b.cur
-	// z := x*expInvLn2N + expShifter
-	z := c.NewFAdd(c.NewFMul(x, f64(expInvLn2N)), f64(expShifter))
-	// k := int64(bits(z) − bits(expShifter))
+	z := c.NewCall(fma, x, f64(expInvLn2), f64(expShifter))
 	k := c.NewSub(c.NewBitCast(z, tI64), i64(int64(f64bits(expShifter))))
 	kf := c.NewFSub(z, f64(expShifter))
-	r := c.NewFSub(c.NewFSub(x, c.NewFMul(kf, f64(expLn2NHi))), c.NewFMul(kf, f64(expLn2NLo)))
-	// q := r + r*r*(c2 + r*(c3 + r*(c4 + r*(c5 + r*(c6 + r*c7)))))
-	var p value.Value = c.NewFMul(r, f64(expC7))
-	for _, cc := range []float64{expC6, expC5, expC4, expC3} {
-		p = c.NewFMul(r, c.NewFAdd(f64(cc), p))
+	nkf := c.NewFNeg(kf)
+	r := c.NewCall(fma, nkf, f64(expLn2Hi), x)
+	r = c.NewCall(fma, nkf, f64(expLn2Lo), r)
+	n := len(expCoef)
+	var p value.Value = c.NewCall(fma, f64(expCoef[n-1]), r, f64(expCoef[n-2]))
+	for i := n - 3; i >= 0; i-- {
+		p = c.NewCall(fma, p, r, f64(expCoef[i]))
 	}
-	p = c.NewFAdd(f64(expC2), p)
-	q := c.NewFAdd(r, c.NewFMul(c.NewFMul(r, r), p))
-	j := c.NewAnd(k, i64(31))
-	s := c.NewBitCast(c.NewShl(c.NewAdd(c.NewAShr(k, i64(5)), i64(1023)), i64(52)), tF64)
-	th := c.NewLoad(tF64, c.NewGetElementPtr(hi.ContentType, hi, i64(0), j))
-	tl := c.NewLoad(tF64, c.NewGetElementPtr(lo.ContentType, lo, i64(0), j))
-	tail := c.NewFAdd(tl, c.NewFMul(th, q)) // Tlo + Thi·q
+	q := c.NewCall(fma, p, c.NewFMul(r, r), r)
+	s := c.NewBitCast(c.NewShl(c.NewAdd(k, i64(1023)), i64(52)), tF64)
 	var fast value.Value
 	if kind == "exp" {
-		fast = c.NewFMul(s, c.NewFAdd(th, tail)) // 2^m·(Thi + (Tlo + Thi·q))
+		fast = c.NewCall(fma, s, q, s)
 	} else {
-		fast = c.NewFAdd(c.NewFSub(c.NewFMul(s, th), f64(1)), c.NewFMul(s, tail)) // (2^m·Thi − 1) + 2^m·(Tlo + Thi·q)
+		fast = c.NewCall(fma, s, q, c.NewFSub(s, f64(1)))
 	}
 	in := c.NewAnd(c.NewFCmp(enum.FPredOGT, x, f64(expLoLimit)), c.NewFCmp(enum.FPredOLT, x, f64(expHiLimit)))
 	slow := l.slowCall(c, kind, x)
 	c.NewRet(c.NewSelect(in, fast, slow))
 	return f
-}
-
-// table returns a private constant [n x double] global.
-func (l *mathlib) table(name string, vals []float64) *ir.Global {
-	if f, ok := l.tabs[name]; ok {
-		return f
-	}
-	elems := make([]constant.Constant, len(vals))
-	for i, v := range vals {
-		elems[i] = f64(v)
-	}
-	g := l.m.NewGlobalDef(name, constant.NewArray(arrayOf(len(vals), tF64), elems...))
-	g.Immutable = true
-	g.Linkage = enum.LinkagePrivate
-	g.Align = 64
-	l.tabs[name] = g
-	return g
 }
 
 // slowCall calls the slow path of kind: glibc's function for x outside

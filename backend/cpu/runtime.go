@@ -22,12 +22,13 @@ import (
 // runtimeDecls are the libc functions and the program's global variables.
 type runtimeDecls struct {
 	fopen, fdopen, fread, fwrite, fclose, setvbuf, getopt, strtol, write, readlink,
-	strlen, memcpy, malloc, getNprocs, clockGettime, pthreadCreate, pthreadJoin, schedYield, exit, pause *ir.Func
+	strlen, memcpy, malloc, getNprocs, clockGettime, pthreadCreate, pthreadJoin, exit, pause *ir.Func
 	optarg *ir.Global
 
 	out, nthreads, bad, stop, done                *ir.Global
 	errPop, errNeuron, errState, errValue, errStep *ir.Global
-	barCount, barGen                              *ir.Global
+	barCount, barGen, barSleep                    *ir.Global
+	syscall                                       *ir.Func
 }
 
 func declareRuntime(m *ir.Module) *runtimeDecls {
@@ -57,7 +58,6 @@ func declareRuntime(m *ir.Module) *runtimeDecls {
 	thrFn := types.NewPointer(types.NewFunc(tI8p, tI8p))
 	r.pthreadCreate = d("pthread_create", tI32, tI64p, tI8p, thrFn, tI8p)
 	r.pthreadJoin = d("pthread_join", tI32, tI64, tI8pp)
-	r.schedYield = d("sched_yield", tI32)
 	r.exit = d("exit", tVoid, tI32)
 	r.exit.FuncAttrs = append(r.exit.FuncAttrs, enum.FuncAttrNoReturn)
 	if isX86() {
@@ -78,9 +78,12 @@ func declareRuntime(m *ir.Module) *runtimeDecls {
 	r.errState = g("snnc.err.state", tI32)
 	r.errValue = g("snnc.err.value", tF64)
 	r.errStep = g("snnc.err.step", tI64)
-	r.barCount = g("snnc.bar.count", tI64)
-	r.barGen = g("snnc.bar.gen", tI64)
-	r.barCount.Align, r.barGen.Align = 64, 64
+	r.barCount = g("snnc.bar.count", tI32)
+	r.barGen = g("snnc.bar.gen", tI32)
+	r.barSleep = g("snnc.bar.sleepers", tI32)
+	r.barCount.Align, r.barGen.Align, r.barSleep.Align = 64, 64, 64
+	r.syscall = d("syscall", tI64, tI64)
+	r.syscall.Sig.Variadic = true
 	return r
 }
 
@@ -496,52 +499,79 @@ func (b *builder) emitFindError() *ir.Func {
 
 func isX86() bool { return true } // amd64 is the target the backend is tested on; see setTarget
 
-// emitBarrier emits void @snnc.barrier(): a sense-counting barrier over
-// snnc.nthreads threads that spins, then yields.
+// barrierSpins is how many times a waiting thread polls before it sleeps.
+const barrierSpins = 300
+
+// Linux futex constants.
+const (
+	sysFutex         = 202 // x86-64
+	futexWaitPrivate = 128
+	futexWakePrivate = 129
+)
+
+// emitBarrier emits void @snnc.barrier(): a counting barrier over
+// snnc.nthreads threads. A waiting thread polls the generation word, then
+// sleeps on it (futex), so that an oversubscribed machine is not burnt by
+// spinning; the last thread to arrive bumps the generation and wakes the
+// sleepers, if any.
 func (b *builder) emitBarrier() *ir.Func {
 	f := b.m.NewFunc("snnc.barrier", tVoid)
 	defAttrs(f, enum.FuncAttrNoInline)
 	fb := newFB(f)
 	rt := b.rt
-	n := fb.loadG(rt.nthreads)
+	atomicLoad := func(blk *ir.Block, g *ir.Global, o enum.AtomicOrdering) value.Value {
+		l := blk.NewLoad(tI32, g)
+		l.Atomic, l.Ordering, l.Align = true, o, 4
+		return l
+	}
+	n := fb.cur.NewTrunc(fb.loadG(rt.nthreads), tI32)
 	single := fb.block("single")
 	multi := fb.block("multi")
-	fb.cur.NewCondBr(fb.cur.NewICmp(enum.IPredSLE, n, i64(1)), single, multi)
+	fb.cur.NewCondBr(fb.cur.NewICmp(enum.IPredSLE, n, i32(1)), single, multi)
 	single.NewRet(nil)
-	fb.cur = multi
-	gl := multi.NewLoad(tI64, rt.barGen)
-	gl.Atomic, gl.Ordering, gl.Align = true, enum.AtomicOrderingAcquire, 8
-	c := multi.NewAtomicRMW(enum.AtomicOpAdd, rt.barCount, i64(1), enum.AtomicOrderingAcquireRelease)
+	gen := atomicLoad(multi, rt.barGen, enum.AtomicOrderingAcquire)
+	c := multi.NewAtomicRMW(enum.AtomicOpAdd, rt.barCount, i32(1), enum.AtomicOrderingAcquireRelease)
 	last := fb.block("last")
 	wait := fb.block("wait")
-	multi.NewCondBr(multi.NewICmp(enum.IPredEQ, c, multi.NewSub(n, i64(1))), last, wait)
-	st := last.NewStore(i64(0), rt.barCount)
-	st.Atomic, st.Ordering, st.Align = true, enum.AtomicOrderingMonotonic, 8
-	last.NewAtomicRMW(enum.AtomicOpAdd, rt.barGen, i64(1), enum.AtomicOrderingRelease)
-	last.NewRet(nil)
-	// wait: spin until the generation changes; after 2000 polls, yield.
+	multi.NewCondBr(multi.NewICmp(enum.IPredEQ, c, multi.NewSub(n, i32(1))), last, wait)
+	// The last thread: reset the count, bump the generation, wake sleepers.
+	st := last.NewStore(i32(0), rt.barCount)
+	st.Atomic, st.Ordering, st.Align = true, enum.AtomicOrderingMonotonic, 4
+	last.NewAtomicRMW(enum.AtomicOpAdd, rt.barGen, i32(1), enum.AtomicOrderingSequentiallyConsistent)
+	sleepers := atomicLoad(last, rt.barSleep, enum.AtomicOrderingSequentiallyConsistent)
+	wake := fb.block("wake")
+	ret := fb.block("ret")
+	last.NewCondBr(last.NewICmp(enum.IPredNE, sleepers, i32(0)), wake, ret)
+	wake.NewCall(rt.syscall, i64(sysFutex), wake.NewBitCast(rt.barGen, tI8p), i64(futexWakePrivate), i64(1<<31-1))
+	wake.NewBr(ret)
+	ret.NewRet(nil)
+	// The others: poll, then sleep.
 	spin := fb.block("spin")
 	wait.NewBr(spin)
 	polls := spin.NewPhi(ir.NewIncoming(i64(0), wait))
-	g2 := spin.NewLoad(tI64, rt.barGen)
-	g2.Atomic, g2.Ordering, g2.Align = true, enum.AtomicOrderingAcquire, 8
-	done := fb.block("done")
+	g2 := atomicLoad(spin, rt.barGen, enum.AtomicOrderingAcquire)
 	again := fb.block("again")
-	spin.NewCondBr(spin.NewICmp(enum.IPredNE, g2, gl), done, again)
-	done.NewRet(nil)
-	yield := fb.block("yield")
+	spin.NewCondBr(spin.NewICmp(enum.IPredNE, g2, gen), ret, again)
 	pause := fb.block("pause")
-	next := fb.block("next")
-	again.NewCondBr(again.NewICmp(enum.IPredSGT, polls, i64(2000)), yield, pause)
-	yield.NewCall(rt.schedYield)
-	yield.NewBr(next)
+	sleep := fb.block("sleep")
+	again.NewCondBr(again.NewICmp(enum.IPredSLT, polls, i64(barrierSpins)), pause, sleep)
 	if rt.pause != nil {
 		pause.NewCall(rt.pause)
 	}
-	pause.NewBr(next)
-	p1 := next.NewAdd(polls, i64(1))
-	next.NewBr(spin)
-	polls.Incs = append(polls.Incs, ir.NewIncoming(p1, next))
+	p1 := pause.NewAdd(polls, i64(1))
+	pause.NewBr(spin)
+	polls.Incs = append(polls.Incs, ir.NewIncoming(p1, pause))
+	sleep.NewAtomicRMW(enum.AtomicOpAdd, rt.barSleep, i32(1), enum.AtomicOrderingSequentiallyConsistent)
+	check := fb.block("check")
+	sleep.NewBr(check)
+	g3 := atomicLoad(check, rt.barGen, enum.AtomicOrderingSequentiallyConsistent)
+	doWait := fb.block("futex")
+	woke := fb.block("woke")
+	check.NewCondBr(check.NewICmp(enum.IPredNE, g3, gen), woke, doWait)
+	doWait.NewCall(rt.syscall, i64(sysFutex), doWait.NewBitCast(rt.barGen, tI8p), i64(futexWaitPrivate), doWait.NewSExt(gen, tI64), constant.NewNull(tI8p))
+	doWait.NewBr(check)
+	woke.NewAtomicRMW(enum.AtomicOpSub, rt.barSleep, i32(1), enum.AtomicOrderingSequentiallyConsistent)
+	woke.NewRet(nil)
 	return f
 }
 
