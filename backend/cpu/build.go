@@ -79,8 +79,8 @@ type popGen struct {
 	idx    int
 	ip     *instance.Pop
 	u      *snn.Unit
-	id     string // identifier fragment: p0_exc
-	n, pad int    // neurons, padded size
+	id     string       // identifier fragment: p0_exc
+	n, pad int          // neurons, padded size
 	g      *snn.Graph   // the interpreter's prepared expressions (interp.Prepare)
 	roots  []snn.NodeID // per state: the value after one step
 	spikeE snn.NodeID   // the spike condition

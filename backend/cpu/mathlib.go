@@ -49,10 +49,10 @@ var expCoef = [...]float64{
 // mathlib creates, on first use, the module-level functions of the math
 // ops.
 type mathlib struct {
-	m    *ir.Module
-	impl ExpImpl
-	fns  map[string]*ir.Func
-	used []constant.Constant // functions only referenced by vector-variant attributes
+	m        *ir.Module
+	impl     ExpImpl
+	fns      map[string]*ir.Func
+	used     []constant.Constant // functions only referenced by vector-variant attributes
 	variants map[string]ir.AttrPair
 }
 

@@ -46,7 +46,7 @@ func constVal(x float64) val { return val{isConst: true, c: x, uniform: true} }
 type exprEnv struct {
 	g    *snn.Graph
 	lib  *mathlib
-	pre  *ir.Block       // where uniform values go (before the loop); nil: cur
+	pre  *ir.Block        // where uniform values go (before the loop); nil: cur
 	cur  func() *ir.Block // where per-neuron values go
 	leaf func(n snn.Node) (val, error)
 	memo map[snn.NodeID]val

@@ -25,10 +25,10 @@ type runtimeDecls struct {
 	strlen, memcpy, malloc, getNprocs, clockGettime, pthreadCreate, pthreadJoin, exit, pause *ir.Func
 	optarg *ir.Global
 
-	out, nthreads, bad, stop, done                *ir.Global
+	out, nthreads, bad, stop, done                 *ir.Global
 	errPop, errNeuron, errState, errValue, errStep *ir.Global
-	barCount, barGen, barSleep                    *ir.Global
-	syscall                                       *ir.Func
+	barCount, barGen, barSleep                     *ir.Global
+	syscall                                        *ir.Func
 }
 
 func declareRuntime(m *ir.Module) *runtimeDecls {
