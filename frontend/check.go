@@ -45,7 +45,7 @@ type model struct {
 
 	letVal   map[string]val
 	letBusy  map[string]bool
-	letStack []string // lets being checked, innermost last (for cycle messages)
+	letStack []string       // lets being checked, innermost last (for cycle messages)
 	stateVal map[string]val // dimension of a state, from its initial value
 	stBusy   map[string]bool
 	paramVal map[string]val

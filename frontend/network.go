@@ -227,7 +227,12 @@ func (c *checker) checkNetwork(d *NetworkDecl, dir string) *ir.Network {
 			}
 			sizes[it.Name.Name] = size
 			c.checkSource(n, it, size, dir, netScope)
+		}
+	}
 
+	// Stimuli and records second, so they may name pops declared after them.
+	for _, it := range d.Items {
+		switch it := it.(type) {
 		case *StimDecl:
 			if !declare(it.Name, "stim") || it.Pop == nil || it.Input == nil {
 				continue
