@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"snnc/internal/fixed"
@@ -96,18 +97,47 @@ func Build(ctx context.Context, dir, id string, opt CSimOptions) (time.Duration,
 		if cxx, err = FindCompiler(); err != nil {
 			return 0, err
 		}
+	} else if _, err := exec.LookPath(cxx); err != nil {
+		return 0, &MissingCompilerError{Tried: []string{cxx}}
 	}
-	args := append(append([]string{}, CXXFlags...), opt.Extra...)
-	args = append(args, "-Ifirmware", "-o", Binary(id), "firmware/"+id+".cpp", id+"_test.cpp")
-	start := time.Now()
-	cmd := exec.CommandContext(ctx, cxx, args...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		if errors.Is(err, exec.ErrNotFound) {
-			return 0, &MissingCompilerError{Tried: []string{cxx}}
+	flags := append(append([]string{}, CXXFlags...), opt.Extra...)
+	flags = append(flags, "-Ifirmware")
+	run := func(args ...string) error {
+		cmd := exec.CommandContext(ctx, cxx, args...)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			if errors.Is(err, exec.ErrNotFound) {
+				return &MissingCompilerError{Tried: []string{cxx}}
+			}
+			return &CSimError{Stage: "build", Output: cxx + " " + strings.Join(args, " ") + "\n" + string(out), Err: err}
 		}
-		return 0, &CSimError{Stage: "build", Output: cxx + " " + strings.Join(args, " ") + "\n" + string(out), Err: err}
+		return nil
+	}
+	start := time.Now()
+	// The design and the testbench compile concurrently, then link.
+	srcs := []string{"firmware/" + id + ".cpp", id + "_test.cpp"}
+	objs := []string{Binary(id) + ".design.o", Binary(id) + ".tb.o"}
+	errs := make([]error, len(srcs))
+	var wg sync.WaitGroup
+	for i := range srcs {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			errs[i] = run(append(append([]string{}, flags...), "-c", "-o", objs[i], srcs[i])...)
+		}(i)
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return 0, err
+		}
+	}
+	if err := run(append(append([]string{}, CXXFlags...), "-o", Binary(id), objs[0], objs[1])...); err != nil {
+		return 0, err
+	}
+	for _, o := range objs {
+		os.Remove(filepath.Join(dir, o))
 	}
 	return time.Since(start), nil
 }
@@ -159,6 +189,8 @@ func Run(ctx context.Context, n *fixed.Net, opt Options, co CSimOptions) (*resul
 			return nil, st, err
 		}
 		co.CXX = cxx
+	} else if _, err := exec.LookPath(co.CXX); err != nil {
+		return nil, st, &MissingCompilerError{Tried: []string{co.CXX}}
 	}
 	if co.Steps > 0 {
 		opt.Steps = co.Steps

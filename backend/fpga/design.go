@@ -93,20 +93,20 @@ type ringD struct {
 }
 
 type projD struct {
-	idx   int
-	pr    *fixed.Proj
-	ip    *instance.Projection
-	id    string
-	ring  *ringD
-	src   *queueD
-	nSyn  int
-	row   string
-	post  string
-	wArr  string // per-synapse weights, or ""
-	w     int64  // the homogeneous weight
-	wSt   storage
-	dArr  string // per-synapse delays, or ""
-	d     int    // the homogeneous delay
+	idx                int
+	pr                 *fixed.Proj
+	ip                 *instance.Projection
+	id                 string
+	ring               *ringD
+	src                *queueD
+	nSyn               int
+	row                string
+	post               string
+	wArr               string // per-synapse weights, or ""
+	w                  int64  // the homogeneous weight
+	wSt                storage
+	dArr               string // per-synapse delays, or ""
+	d                  int    // the homogeneous delay
 	rowSt, postSt, dSt storage
 	// rowUnique: no two synapses of one row add into the same ring
 	// element, so the delivery loop has no dependence within a row.
@@ -158,15 +158,15 @@ type spikeRecD struct {
 }
 
 type traceRecD struct {
-	j       int
-	r       *fixed.Rec
-	pop     *popD
-	reg     *regD
-	buf     string
-	ctr     string
-	due     string
-	nEvery  string
-	off     int // io parallel: offset in the output array
+	j      int
+	r      *fixed.Rec
+	pop    *popD
+	reg    *regD
+	buf    string
+	ctr    string
+	due    string
+	nEvery string
+	off    int // io parallel: offset in the output array
 }
 
 // newDesign lays out n for opt (normalised).

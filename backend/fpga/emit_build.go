@@ -184,4 +184,3 @@ func (e *emitter) readme() []byte {
 	}
 	return bytes.ReplaceAll(b.Bytes(), []byte("\r"), nil)
 }
-

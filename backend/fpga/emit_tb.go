@@ -119,9 +119,9 @@ func (d *design) expected(res *results.Result) ([]byte, []byte, error) {
 			len(res.Spikes), len(res.Traces), len(d.spikeRecs), len(d.traceRecs))
 	}
 	type sp struct {
-		k         int64
-		rec, seq  int
-		neuron    int32
+		k        int64
+		rec, seq int
+		neuron   int32
 	}
 	var spikes []sp
 	for j, s := range res.Spikes {

@@ -777,4 +777,3 @@ func (e *Estimate) Table() string {
 	}
 	return b.String()
 }
-
