@@ -23,6 +23,10 @@ type Options struct {
 	Map      loihi.MapOptions       // the mapper (assumed rate for traffic)
 	Quantize passes.QuantizeOptions // Inst is filled in
 	Net      *fixed.Net             // an already quantised network (skips Quantize)
+	// FitWeights rounds synaptic weights that need more than the 8-bit
+	// mantissa a synapse holds (loihi.FitWeights). Off, such weights are an
+	// error. On, the chip's results are those of the fitted network.
+	FitWeights bool
 }
 
 func (o *Options) chip() loihi.ChipConfig {
@@ -36,11 +40,18 @@ func (o *Options) chip() loihi.ChipConfig {
 
 func (o *Options) quantize(m *ir.Module, inst *instance.Instance) (*fixed.Net, error) {
 	if o.Net != nil {
+		if o.FitWeights {
+			n, _ := loihi.FitWeights(o.Net)
+			return n, nil
+		}
 		return o.Net, nil
 	}
 	q := o.Quantize
 	q.Inst = inst
 	net, _, err := passes.Quantize(m, q)
+	if err == nil && o.FitWeights {
+		net, _ = loihi.FitWeights(net)
+	}
 	return net, err
 }
 
