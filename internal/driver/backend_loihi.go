@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 
 	"snnc/backend/loihi"
@@ -25,6 +26,7 @@ func init() {
 			{Name: "rate", Default: "10", Usage: "firing rate in Hz assumed for neurons in the report's traffic and energy"},
 			{Name: "exact", Default: "false", Usage: "report: quantise first, for exact microcode, LUT and weight sizes (runs the profiling simulation)"},
 			{Name: "stats", Default: "", Usage: "run: write the chip's statistics (cycles per step, per-core busy cycles, NoC, energy) as JSON to this file"},
+			{Name: "fit-weights", Default: "true", Usage: "round synaptic weights wider than a synapse's 8-bit mantissa (with a note on stderr); false: an error"},
 		},
 		Run:     loihiRun,
 		Compile: loihiCompile,
@@ -44,6 +46,13 @@ func loihiOptions(j *Job) (toolchain.Options, error) {
 	}
 	o.Chip = loihi.DefaultChip()
 	o.Chip.MaxChips = chips
+	switch j.Options["fit-weights"] {
+	case "true", "":
+		o.FitWeights = true
+	case "false":
+	default:
+		return o, &UsageError{fmt.Errorf("--fit-weights %q: want true or false", j.Options["fit-weights"])}
+	}
 	if s := j.Options["rate"]; s != "" {
 		r, err := strconv.ParseFloat(s, 64)
 		if err != nil || r < 0 {
@@ -52,6 +61,25 @@ func loihiOptions(j *Job) (toolchain.Options, error) {
 		o.Map.RateHz = r
 	}
 	return o, nil
+}
+
+// loihiQuantize quantises the job's network and, with --fit-weights, rounds
+// weights a synapse cannot hold, saying so on stderr.
+func loihiQuantize(j *Job, o *toolchain.Options) error {
+	net, _, err := Quantize(j)
+	if err != nil {
+		return err
+	}
+	if o.FitWeights {
+		fit, n := loihi.FitWeights(net)
+		if n > 0 {
+			fmt.Fprintf(os.Stderr, "snnc: loihi: the weights of %d projection(s) need more than the 8-bit mantissa a synapse holds; rounded (results can differ from --backend fixed)\n", n)
+		}
+		net = fit
+		o.FitWeights = false
+	}
+	o.Net = net
+	return nil
 }
 
 func loihiRun(j *Job) (*results.Result, error) {
@@ -63,11 +91,9 @@ func loihiRun(j *Job) (*results.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	net, _, err := Quantize(j)
-	if err != nil {
+	if err := loihiQuantize(j, &o); err != nil {
 		return nil, err
 	}
-	o.Net = net
 	res, st, err := toolchain.Run(j.Module, inst, o, sim.Options{Threads: j.Run.Threads, Progress: j.Run.Progress})
 	if err != nil {
 		return res, err
@@ -93,7 +119,7 @@ func loihiCompile(j *Job) error {
 	if err != nil {
 		return err
 	}
-	if o.Net, _, err = Quantize(j); err != nil {
+	if err := loihiQuantize(j, &o); err != nil {
 		return err
 	}
 	img, _, err := toolchain.Compile(j.Module, inst, o)
@@ -112,7 +138,7 @@ func loihiEmit(j *Job, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if o.Net, _, err = Quantize(j); err != nil {
+	if err := loihiQuantize(j, &o); err != nil {
 		return err
 	}
 	img, _, err := toolchain.Compile(j.Module, inst, o)
