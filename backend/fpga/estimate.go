@@ -390,7 +390,7 @@ func estimateAtPart(d *design, reuse int, part Part) *Estimate {
 		est.Units = append(est.Units, u)
 	}
 	// I/O and control.
-	io := UnitEstimate{Kind: "io", Name: "io " + d.opt.IO.String()}
+	io := UnitEstimate{Kind: "io", Name: d.opt.IO.String()}
 	var outPerStep, outWorst float64
 	for _, r := range d.spikeRecs {
 		if r.queue == nil {
@@ -431,7 +431,7 @@ func estimateAtPart(d *design, reuse int, part Part) *Estimate {
 	io.Cycles = int64(math.Ceil(inC + outC))
 	io.CyclesWorst = int64(math.Ceil(inW + outW))
 	est.Units = append(est.Units, io)
-	ctl := UnitEstimate{Kind: "control", Name: "control", Detail: "AXI-lite registers, step FSM"}
+	ctl := UnitEstimate{Kind: "control", Detail: "AXI-lite registers, step FSM"}
 	ctl.LUT, ctl.FF = 900, 1200
 	for range d.params() {
 		ctl.LUT += 30
@@ -704,6 +704,13 @@ func group(n int64) string {
 	return r
 }
 
+func factor(x float64) string {
+	if x >= 100 {
+		return group(int64(math.Round(x)))
+	}
+	return fmt.Sprintf("%.3g", x)
+}
+
 func si(x float64) string {
 	switch {
 	case x >= 1e9:
@@ -724,7 +731,7 @@ func (e *Estimate) Table() string {
 		e.Network, e.Part.Name, e.Part.Family, e.ClockMHz, e.Reuse, e.Parallel, e.IO)
 	rows := [][]string{{"unit", "what", "mult", "DSP", "BRAM18", "LUT", "FF", "cycles/step", "worst"}}
 	for _, u := range e.Units {
-		rows = append(rows, []string{u.Kind + " " + u.Name, u.Detail, group(int64(u.Multipliers)), group(int64(u.DSP)), group(int64(u.BRAM18)),
+		rows = append(rows, []string{strings.TrimSpace(u.Kind + " " + u.Name), u.Detail, group(int64(u.Multipliers)), group(int64(u.DSP)), group(int64(u.BRAM18)),
 			group(int64(u.LUT)), group(int64(u.FF)), group(u.Cycles), group(u.CyclesWorst)})
 	}
 	rows = append(rows, []string{"total", "", group(int64(e.Multipliers)), group(int64(e.DSP)), group(int64(e.BRAM18)),
@@ -765,8 +772,8 @@ func (e *Estimate) Table() string {
 	fmt.Fprintf(&b, "\nBRAM36: %s (BRAM18 / 2). mult: multipliers working in parallel (HLS fails beyond ~%s).\n", group(int64(e.BRAM36)), group(MaxParallelMultipliers))
 	fmt.Fprintf(&b, "cycles per step: %s with populations firing at %g Hz (Poisson and spike-list sources at their rates), %s worst case (every neuron fires)\n",
 		group(e.CyclesPerStep), e.ActivityHz, group(e.CyclesWorst))
-	fmt.Fprintf(&b, "time-step rate: %ssteps/s at %g MHz = %.3g × real time (dt %g ms); worst case %ssteps/s\n",
-		si(e.StepRate), e.ClockMHz, e.RealTime, e.DtMs, si(e.ClockMHz*1e6/float64(max(e.CyclesWorst, 1))))
+	fmt.Fprintf(&b, "time-step rate: %ssteps/s at %g MHz = %s × real time (dt %g ms); worst case %ssteps/s\n",
+		si(e.StepRate), e.ClockMHz, factor(e.RealTime), e.DtMs, si(e.ClockMHz*1e6/float64(max(e.CyclesWorst, 1))))
 	if e.FitReuse > 0 {
 		fmt.Fprintf(&b, "fits the %s from --reuse %d\n", p.Name, e.FitReuse)
 	} else {
