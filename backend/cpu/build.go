@@ -14,6 +14,7 @@ import (
 	"github.com/llir/llvm/ir/value"
 
 	"snnc/instance"
+	"snnc/internal/fixed"
 	"snnc/interp"
 	snn "snnc/ir"
 )
@@ -69,7 +70,9 @@ type builder struct {
 
 	rt *runtimeDecls
 
-	stimVal *ir.Global // [nstims x double]: the value of each stimulus at the current step
+	fixed   *fixed.Net // fixed mode: the quantised network; nil in float mode
+	valElem types.Type // the element type of values: double (float mode) or i64 (fixed mode)
+	stimVal *ir.Global // [nstims x valElem]: the value of each stimulus at the current step
 	scratch *ir.Global // [maxTrace x double]
 	maxTr   int
 }
@@ -108,6 +111,8 @@ type popGen struct {
 	count    *ir.Global // i64
 
 	step, init *ir.Func
+
+	fx *fixedPop // fixed mode
 }
 
 // paramSrc is a per-neuron value: an immediate when homogeneous, else an
@@ -122,8 +127,9 @@ type paramSrc struct {
 // ringGen is a delay ring: slot k mod L (pad doubles each) accumulates
 // what arrives at step k.
 type ringGen struct {
-	g *ir.Global // [L*pad x double]
-	l int
+	g    *ir.Global // [L*pad x elem]
+	l    int
+	elem types.Type // double, or i64 in fixed mode
 }
 
 type srcGen struct {
@@ -145,9 +151,10 @@ type srcGen struct {
 
 type projGen struct {
 	ip      *instance.Projection
-	row     *ir.Global // [NPre+1 x i64]
-	post    *ir.Global // [S x i32]
-	weights *ir.Global // [S x double] or nil
+	row     *ir.Global  // [NPre+1 x i64]
+	post    *ir.Global  // [S x i32]
+	weight  value.Value // every synapse's weight (a constant) when weights is nil
+	weights *ir.Global  // [S x double] (i64 in fixed mode) or nil
 	delays  *ir.Global // [S x i8/i16] or nil
 	delElem types.Type
 	ring    *ringGen
@@ -175,7 +182,7 @@ type traceOut struct {
 // Build generates the float-mode program of an instantiated network: the
 // interpreter's semantics (docs/simulator.md), specialised to the network.
 func Build(inst *instance.Instance, opt Options) (*Program, error) {
-	b := &builder{inst: inst, opt: opt, steps: inst.Steps}
+	b := &builder{inst: inst, opt: opt, steps: inst.Steps, valElem: tF64}
 	if opt.Steps > 0 {
 		b.steps = opt.Steps
 	}
@@ -319,12 +326,12 @@ func (b *builder) newPop(idx int, ip *instance.Pop, needList bool) (*popGen, err
 	for i, in := range u.Inputs {
 		if d, ok := maxDelay[[2]int{0, i}]; ok {
 			p.inputLive[i] = true
-			p.inputRing[i] = &ringGen{g: b.data.zero(p.id+".ring."+sanitize(in.Name), tF64, (d+1)*p.pad), l: d + 1}
+			p.inputRing[i] = &ringGen{g: b.data.zero(p.id+".ring."+sanitize(in.Name), tF64, (d+1)*p.pad), l: d + 1, elem: tF64}
 		}
 	}
 	for i, st := range u.States {
 		if d, ok := maxDelay[[2]int{1, i}]; ok {
-			p.stateRing[i] = &ringGen{g: b.data.zero(p.id+".ring."+sanitize(st.Name), tF64, (d+1)*p.pad), l: d + 1}
+			p.stateRing[i] = &ringGen{g: b.data.zero(p.id+".ring."+sanitize(st.Name), tF64, (d+1)*p.pad), l: d + 1, elem: tF64}
 		}
 	}
 	for j, st := range b.inst.Stimuli {
@@ -412,6 +419,24 @@ func (b *builder) newSource(idx int, is *instance.Source, needList bool) *srcGen
 }
 
 func (b *builder) newProjection(ip *instance.Projection) *projGen {
+	pg := b.newProjectionStructure(ip)
+	if ip.Weights != nil {
+		pg.weights = b.data.values(fmt.Sprintf("proj%d.weight", ip.Index), tF64, ip.Weights)
+	} else {
+		pg.weight = f64(ip.Weight)
+	}
+	dst := b.pops[ip.Dst]
+	if ip.TargetState {
+		pg.ring = dst.stateRing[ip.TargetIndex]
+	} else {
+		pg.ring = dst.inputRing[ip.TargetIndex]
+	}
+	return pg
+}
+
+// newProjectionStructure returns the CSR arrays of a projection: rows,
+// targets and per-synapse delays.
+func (b *builder) newProjectionStructure(ip *instance.Projection) *projGen {
 	pg := &projGen{ip: ip}
 	id := fmt.Sprintf("proj%d", ip.Index)
 	row := make([]int64, len(ip.Row))
@@ -424,9 +449,6 @@ func (b *builder) newProjection(ip *instance.Projection) *projGen {
 		post[i] = float64(j)
 	}
 	pg.post = b.data.values(id+".post", tI32, post)
-	if ip.Weights != nil {
-		pg.weights = b.data.values(id+".weight", tF64, ip.Weights)
-	}
 	switch {
 	case ip.Delays8 != nil:
 		d := make([]float64, len(ip.Delays8))
@@ -440,12 +462,6 @@ func (b *builder) newProjection(ip *instance.Projection) *projGen {
 			d[i] = float64(x)
 		}
 		pg.delays, pg.delElem = b.data.values(id+".delay", tI16, d), tI16
-	}
-	dst := b.pops[ip.Dst]
-	if ip.TargetState {
-		pg.ring = dst.stateRing[ip.TargetIndex]
-	} else {
-		pg.ring = dst.inputRing[ip.TargetIndex]
 	}
 	return pg
 }

@@ -145,34 +145,53 @@ func (d *dataSet) values(name string, elem types.Type, vals []float64) *ir.Globa
 	return g
 }
 
-// ints is values for integer data given as int64s (exact beyond 2^53).
+// ints is values for integer data given as int64s (exact beyond 2^53):
+// the same placement rules.
 func (d *dataSet) ints(name string, elem types.Type, vals []int64) *ir.Global {
-	// Integers that fit a float64 exactly go through values; others (only
-	// 64-bit keys and thresholds) are encoded directly.
-	exact := true
-	for _, v := range vals {
-		if v > 1<<53 || v < -(1<<53) {
-			exact = false
-			break
-		}
+	n := len(vals)
+	if n == 0 {
+		return d.zero(name, elem, 1)
 	}
-	if exact {
-		f := make([]float64, len(vals))
+	it := elem.(*types.IntType)
+	same := true
+	for _, v := range vals[1:] {
+		same = same && v == vals[0]
+	}
+	if same {
+		g := d.zero(name, elem, n)
+		if vals[0] != 0 {
+			a := d.arrays[len(d.arrays)-1]
+			a.place, a.fill = placeFill, constant.NewInt(it, vals[0])
+		}
+		return g
+	}
+	es := elemSize(elem)
+	if size := n * es; d.limit >= 0 && size <= d.limit {
+		elems := make([]constant.Constant, n)
 		for i, v := range vals {
-			f[i] = float64(v)
+			elems[i] = constant.NewInt(it, v)
 		}
-		return d.values(name, elem, f)
+		g := d.m.NewGlobalDef(name, constant.NewArray(arrayOf(n, elem), elems...))
+		g.Align = 64
+		d.arrays = append(d.arrays, &array{g: g, elem: elem, n: n, place: placeEmbed})
+		return g
 	}
-	if elem != tI64 {
-		panic("cpu: wide integers only as i64")
-	}
-	buf := make([]byte, 8*len(vals))
+	buf := make([]byte, n*es)
 	for i, v := range vals {
-		binary.LittleEndian.PutUint64(buf[i*8:], uint64(v))
+		switch es {
+		case 8:
+			binary.LittleEndian.PutUint64(buf[i*8:], uint64(v))
+		case 4:
+			binary.LittleEndian.PutUint32(buf[i*4:], uint32(v))
+		case 2:
+			binary.LittleEndian.PutUint16(buf[i*2:], uint16(v))
+		default:
+			buf[i] = byte(v)
+		}
 	}
-	g := d.m.NewGlobalDef(name, constant.NewZeroInitializer(arrayOf(len(vals), elem)))
+	g := d.m.NewGlobalDef(name, constant.NewZeroInitializer(arrayOf(n, elem)))
 	g.Align = 64
-	a := &array{g: g, elem: elem, n: len(vals), place: placeSidecar, bytes: buf}
+	a := &array{g: g, elem: elem, n: n, place: placeSidecar, bytes: buf}
 	d.arrays = append(d.arrays, a)
 	d.side = append(d.side, a)
 	return g

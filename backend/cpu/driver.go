@@ -82,77 +82,101 @@ type Artifacts struct {
 }
 
 // Compile writes p to OUT.ll (and its data to OUT.data) and, unless
-// EmitLLVM, builds the executable OUT: opt -O3, llc -O3, cc.
+// EmitLLVM, builds the executable OUT: opt -O3, llc -O3, cc. Everything is
+// made in a temporary directory beside OUT and renamed into place at the
+// end, so a failed compile leaves nothing behind.
 func Compile(ctx context.Context, p *Program, out string, co CompileOptions) (*Artifacts, error) {
 	t0 := time.Now()
-	a := &Artifacts{LL: out + ".ll"}
 	text, err := p.LLVM()
 	if err != nil {
 		return nil, err
-	}
-	if err := os.WriteFile(a.LL, []byte(text), 0o644); err != nil {
-		return nil, err
-	}
-	dataPath := out + ".data"
-	if p.Data != nil {
-		if err := os.WriteFile(dataPath, p.Data, 0o644); err != nil {
-			return nil, err
-		}
-		a.Data = dataPath
-	} else if err := os.Remove(dataPath); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, err
-	}
-	a.Gen = time.Since(t0)
-	if co.EmitLLVM {
-		return a, nil
-	}
-	tc := co.Tools
-	if tc == nil {
-		if tc, err = FindToolchain(); err != nil {
-			return nil, err
-		}
-	}
-	cpu := co.CPU
-	if cpu == "" {
-		cpu = "native"
 	}
 	tmp, err := os.MkdirTemp(filepath.Dir(out), ".snnc-cpu-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	bc := filepath.Join(tmp, "opt.bc")
-	obj := filepath.Join(tmp, "prog.o")
-	optArgs := []string{"-O3", "-mcpu=" + cpu}
-	if p.Exp == ExpMvec {
-		optArgs = append(optArgs, "-vector-library=LIBMVEC-X86")
-	}
-	t := time.Now()
-	if err := run(ctx, tc.Opt, append(optArgs, a.LL, "-o", bc)...); err != nil {
+	ll := filepath.Join(tmp, "prog.ll")
+	if err := os.WriteFile(ll, []byte(text), 0o644); err != nil {
 		return nil, err
 	}
-	if co.KeepOpt {
-		a.OptLL = out + ".opt.ll"
-		if err := run(ctx, tc.Opt, append(optArgs, a.LL, "-S", "-o", a.OptLL)...); err != nil {
+	data := filepath.Join(tmp, "prog.data")
+	if p.Data != nil {
+		if err := os.WriteFile(data, p.Data, 0o644); err != nil {
 			return nil, err
 		}
 	}
-	a.Opt = time.Since(t)
-	t = time.Now()
-	if err := run(ctx, tc.Llc, "-O3", "-mcpu="+cpu, "-filetype=obj", "-relocation-model=pic", bc, "-o", obj); err != nil {
+	a := &Artifacts{Gen: time.Since(t0)}
+	var tc *Toolchain
+	cpu := co.CPU
+	if cpu == "" {
+		cpu = "native"
+	}
+	exe := filepath.Join(tmp, "prog")
+	optLL := filepath.Join(tmp, "prog.opt.ll")
+	if !co.EmitLLVM {
+		if tc = co.Tools; tc == nil {
+			if tc, err = FindToolchain(); err != nil {
+				return nil, err
+			}
+		}
+		bc := filepath.Join(tmp, "opt.bc")
+		obj := filepath.Join(tmp, "prog.o")
+		optArgs := []string{"-O3", "-mcpu=" + cpu}
+		if p.Exp == ExpMvec {
+			optArgs = append(optArgs, "-vector-library=LIBMVEC-X86")
+		}
+		t := time.Now()
+		if err := run(ctx, tc.Opt, append(optArgs, ll, "-o", bc)...); err != nil {
+			return nil, err
+		}
+		a.Opt = time.Since(t)
+		if co.KeepOpt {
+			if err := run(ctx, tc.Opt, append(optArgs, ll, "-S", "-o", optLL)...); err != nil {
+				return nil, err
+			}
+		}
+		t = time.Now()
+		if err := run(ctx, tc.Llc, "-O3", "-mcpu="+cpu, "-filetype=obj", "-relocation-model=pic", bc, "-o", obj); err != nil {
+			return nil, err
+		}
+		a.Llc = time.Since(t)
+		t = time.Now()
+		libs := []string{"-lm", "-lpthread"}
+		if p.Exp == ExpMvec {
+			libs = append([]string{"-lmvec"}, libs...)
+		}
+		if err := run(ctx, tc.CC, append([]string{obj, "-o", exe}, libs...)...); err != nil {
+			return nil, err
+		}
+		a.Link = time.Since(t)
+	}
+	// Into place.
+	move := func(from, to string) error { return os.Rename(from, to) }
+	a.LL = out + ".ll"
+	if err := move(ll, a.LL); err != nil {
 		return nil, err
 	}
-	a.Llc = time.Since(t)
-	t = time.Now()
-	libs := []string{"-lm", "-lpthread"}
-	if p.Exp == ExpMvec {
-		libs = append([]string{"-lmvec"}, libs...)
-	}
-	if err := run(ctx, tc.CC, append([]string{obj, "-o", out}, libs...)...); err != nil {
+	if p.Data != nil {
+		a.Data = out + ".data"
+		if err := move(data, a.Data); err != nil {
+			return nil, err
+		}
+	} else if err := os.Remove(out + ".data"); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, err
 	}
-	a.Link = time.Since(t)
-	a.Exe = out
+	if co.KeepOpt && !co.EmitLLVM {
+		a.OptLL = out + ".opt.ll"
+		if err := move(optLL, a.OptLL); err != nil {
+			return nil, err
+		}
+	}
+	if !co.EmitLLVM {
+		a.Exe = out
+		if err := move(exe, out); err != nil {
+			return nil, err
+		}
+	}
 	return a, nil
 }
 

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"snnc/passes"
 )
 
 // llvmTool returns the path of an LLVM 14 tool; the test fails (it does
@@ -33,6 +35,7 @@ func llvmTool(t *testing.T, name string) string {
 type runLine struct {
 	stage, prefix string
 	opt           Options
+	mode          Mode // Fixed: the quantised network (passes.Quantize)
 }
 
 func parseRunLines(t *testing.T, src []byte) []runLine {
@@ -58,6 +61,8 @@ func parseRunLines(t *testing.T, src []byte) []runLine {
 					t.Fatal(err)
 				}
 				rl.opt.Exp = e
+			case "mode":
+				rl.mode = Mode(v)
 			default:
 				t.Fatalf("RUN line %q: unknown option %s", line, k)
 			}
@@ -83,9 +88,19 @@ func TestFileCheck(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			inst := loadSourceFile(t, file)
+			m, inst := loadModuleFile(t, file)
 			for _, rl := range parseRunLines(t, src) {
-				p, err := Build(inst, rl.opt)
+				var p *Program
+				var err error
+				if rl.mode == Fixed {
+					net, _, qerr := passes.Quantize(m, passes.QuantizeOptions{Inst: inst, NoErrorRun: true})
+					if qerr != nil {
+						t.Fatal(qerr)
+					}
+					p, err = BuildFixed(net, rl.opt)
+				} else {
+					p, err = Build(inst, rl.opt)
+				}
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -11,8 +11,12 @@ package cpu
 //	  2 sample  u32 trace, i64 boundary b, n × f64                  (a trace
 //	            sample at time b·dt, n = hi − lo)
 //	  3 end     u32 status (0 ok, 1 non-finite state), i64 steps done,
-//	            i32 pop, i32 neuron, i32 state, f64 value, i64 step of the
-//	            error, f64 seconds of the step loop, u32 threads
+//	            i32 pop, i32 neuron, i32 state, u64 bits of the f64 value,
+//	            i64 step of the error, i64 nanoseconds of the step loop,
+//	            u32 threads
+//	  4 sample  u32 trace, i64 boundary b, n × i64: a fixed-mode sample, the
+//	            raw register values (the reader converts them with the
+//	            trace's Conv, docs/fixed-point.md §7)
 //
 // The reader turns it into the results.Result the interpreter would return
 // (times from the interpreter's clock, spike ranges filtered, a
@@ -39,8 +43,9 @@ const resultMagic = "SNNCRES1"
 // Record tags of the result stream.
 const (
 	tagSpikes = 1
-	tagSample = 2
-	tagEnd    = 3
+	tagSample    = 2
+	tagEnd       = 3
+	tagSampleInt = 4
 )
 
 // Meta describes a program's outputs; it is the JSON header of its result
@@ -71,7 +76,8 @@ type MetaTrace struct {
 	Name   string `json:"name"`
 	Unit   string `json:"unit"`
 	Lo, Hi int
-	Every  int64 `json:"every"`
+	Every  int64       `json:"every"`
+	Conv   *fixed.Conv `json:"conv,omitempty"` // fixed mode: register value to SI
 }
 
 // MetaPop names a population and its states (for error reports).
@@ -175,7 +181,8 @@ func ReadResult(rd io.Reader) (*results.Result, *RunStats, error) {
 					ps.TimeMs = append(ps.TimeMs, tms)
 				}
 			}
-		case tagSample:
+		case tagSample, tagSampleInt:
+			isInt := le.Uint32(hdr[:4]) == tagSampleInt
 			if err := read(hdr[:12]); err != nil {
 				return nil, nil, err
 			}
@@ -190,7 +197,15 @@ func ReadResult(rd io.Reader) (*results.Result, *RunStats, error) {
 			}
 			row := make([]float64, mt.Hi-mt.Lo)
 			for j := range row {
-				row[j] = math.Float64frombits(le.Uint64(buf[8*j:]))
+				x := le.Uint64(buf[8*j:])
+				switch {
+				case isInt && mt.Conv != nil:
+					row[j] = mt.Conv.Value(int64(x))
+				case isInt:
+					row[j] = float64(int64(x))
+				default:
+					row[j] = math.Float64frombits(x)
+				}
 			}
 			tr := &res.Traces[idx]
 			tr.TimeMs = append(tr.TimeMs, clk.Ms(b))
@@ -204,7 +219,7 @@ func ReadResult(rd io.Reader) (*results.Result, *RunStats, error) {
 			pop, neuron, state := int(int32(le.Uint32(hdr[12:]))), int(int32(le.Uint32(hdr[16:]))), int(int32(le.Uint32(hdr[20:])))
 			value := math.Float64frombits(le.Uint64(hdr[24:]))
 			step := int64(le.Uint64(hdr[32:]))
-			st := &RunStats{LoopSeconds: math.Float64frombits(le.Uint64(hdr[40:]))}
+			st := &RunStats{LoopSeconds: float64(int64(le.Uint64(hdr[40:]))) / 1e9}
 			var t [4]byte
 			if err := read(t[:]); err != nil {
 				return nil, nil, err

@@ -37,6 +37,16 @@ func loadSourceFile(t testing.TB, path string) *instance.Instance {
 	return instOf(t, m, filepath.Dir(path))
 }
 
+// loadModuleFile compiles a .snn file and instantiates its network.
+func loadModuleFile(t testing.TB, path string) (*ir.Module, *instance.Instance) {
+	t.Helper()
+	m, _, errs := frontend.CompileFile(path, frontend.Options{})
+	if len(errs) > 0 {
+		t.Fatalf("%s: %v", path, errs)
+	}
+	return m, instOf(t, m, filepath.Dir(path))
+}
+
 // loadSource compiles .snn source text.
 func loadSource(t testing.TB, src string) *instance.Instance {
 	t.Helper()

@@ -76,7 +76,7 @@ func declareRuntime(m *ir.Module) *runtimeDecls {
 	r.errPop = g("snnc.err.pop", tI32)
 	r.errNeuron = g("snnc.err.neuron", tI32)
 	r.errState = g("snnc.err.state", tI32)
-	r.errValue = g("snnc.err.value", tF64)
+	r.errValue = g("snnc.err.value", tI64) // the bits of the float64
 	r.errStep = g("snnc.err.step", tI64)
 	r.barCount = g("snnc.bar.count", tI32)
 	r.barGen = g("snnc.bar.gen", tI32)
@@ -152,15 +152,18 @@ func (b *builder) emitSerial(sample *ir.Func, findErr *ir.Func) *ir.Func {
 	f := b.m.NewFunc("snnc.serial", tI32, k)
 	defAttrs(f)
 	fb := newFB(f)
-	// Non-finite states: find the first as the interpreter would.
-	bad := fb.cur.NewICmp(enum.IPredNE, fb.loadG(b.rt.bad), i32(0))
-	fb.ifThen("bad", bad, func() {
-		found := fb.call(findErr, k)
-		fb.ifThen("found", fb.cur.NewICmp(enum.IPredNE, found, i32(0)), func() {
-			fb.cur.NewRet(i32(1))
+	// Non-finite states (float mode): find the first as the interpreter
+	// would.
+	if findErr != nil {
+		bad := fb.cur.NewICmp(enum.IPredNE, fb.loadG(b.rt.bad), i32(0))
+		fb.ifThen("bad", bad, func() {
+			found := fb.call(findErr, k)
+			fb.ifThen("found", fb.cur.NewICmp(enum.IPredNE, found, i32(0)), func() {
+				fb.cur.NewRet(i32(1))
+			})
+			fb.cur.NewStore(i32(0), b.rt.bad)
 		})
-		fb.cur.NewStore(i32(0), b.rt.bad)
-	})
+	}
 	// Merged spike lists, in neuron order.
 	for _, p := range b.pops {
 		if !p.needList {
@@ -323,19 +326,26 @@ func (b *builder) emitPropagate(fb *fb, pg *projGen, k value.Value) {
 	}
 	pad := int64(b.pops[ip.Dst].pad)
 	L := int64(pg.ring.l)
+	elem := pg.ring.elem
+	accum := func(ptr, w value.Value) {
+		old := fb.cur.NewLoad(elem, ptr)
+		if elem == tF64 {
+			fb.cur.NewStore(fb.cur.NewFAdd(old, w), ptr)
+		} else {
+			fb.cur.NewStore(fb.cur.NewAdd(old, w), ptr) // wraps (docs/fixed-point.md §1)
+		}
+	}
 	n := fb.loadG(count)
 	if pg.weights == nil && pg.delays == nil {
 		slot := fb.cur.NewMul(fb.cur.NewURem(fb.cur.NewAdd(k, i64(1+int64(ip.Delay))), i64(L)), i64(pad))
 		base := fb.cur.NewGetElementPtr(pg.ring.g.ContentType, pg.ring.g, i64(0), slot)
-		w := f64(ip.Weight)
 		fb.loop("spk", i64(0), n, nil, func(s value.Value, _ []value.Value) []value.Value {
 			pre := fb.cur.NewSExt(fb.load(tI32, list, s), tI64)
 			a := fb.load(tI64, pg.row, pre)
 			e := fb.load(tI64, pg.row, fb.cur.NewAdd(pre, i64(1)))
 			fb.loop("syn", a, e, nil, func(syn value.Value, _ []value.Value) []value.Value {
 				j := fb.cur.NewSExt(fb.load(tI32, pg.post, syn), tI64)
-				ptr := fb.cur.NewGetElementPtr(tF64, base, j)
-				fb.cur.NewStore(fb.cur.NewFAdd(fb.cur.NewLoad(tF64, ptr), w), ptr)
+				accum(fb.cur.NewGetElementPtr(elem, base, j), pg.weight)
 				return nil
 			})
 			return nil
@@ -351,15 +361,14 @@ func (b *builder) emitPropagate(fb *fb, pg *projGen, k value.Value) {
 			if pg.delays != nil {
 				d = fb.cur.NewZExt(fb.load(pg.delElem, pg.delays, syn), tI64)
 			}
-			var w value.Value = f64(ip.Weight)
+			w := pg.weight
 			if pg.weights != nil {
-				w = fb.load(tF64, pg.weights, syn)
+				w = fb.load(elem, pg.weights, syn)
 			}
 			slot := fb.cur.NewURem(fb.cur.NewAdd(fb.cur.NewAdd(k, i64(1)), d), i64(L))
 			j := fb.cur.NewSExt(fb.load(tI32, pg.post, syn), tI64)
 			idx := fb.cur.NewAdd(fb.cur.NewMul(slot, i64(pad)), j)
-			ptr := fb.elemPtr(pg.ring.g, tF64, idx)
-			fb.cur.NewStore(fb.cur.NewFAdd(fb.cur.NewLoad(tF64, ptr), w), ptr)
+			accum(fb.elemPtr(pg.ring.g, elem, idx), w)
 			return nil
 		})
 		return nil
@@ -379,8 +388,8 @@ func (b *builder) emitStimValues(fb *fb, k value.Value) {
 		}, func() {
 			fb.cur.NewStore(fb.cur.NewAdd(fb.loadG(sg.cursor), i64(1)), sg.cursor)
 		})
-		v := fb.load(tF64, sg.runVal, fb.loadG(sg.cursor))
-		fb.store(tF64, v, b.stimVal, i64(int64(j)))
+		v := fb.load(b.valElem, sg.runVal, fb.loadG(sg.cursor))
+		fb.store(b.valElem, v, b.stimVal, i64(int64(j)))
 	}
 }
 
@@ -481,7 +490,7 @@ func (b *builder) emitFindError() *ir.Func {
 						fb.cur.NewStore(i32(int64(pi)), b.rt.errPop)
 						fb.cur.NewStore(fb.cur.NewTrunc(i, tI32), b.rt.errNeuron)
 						fb.cur.NewStore(i32(int64(s)), b.rt.errState)
-						fb.cur.NewStore(x, b.rt.errValue)
+						fb.cur.NewStore(fb.cur.NewBitCast(x, tI64), b.rt.errValue)
 						fb.cur.NewStore(k, b.rt.errStep)
 						fb.cur.NewRet(i32(1))
 					})
@@ -664,7 +673,9 @@ func (b *builder) emitInit(sample *ir.Func) *ir.Func {
 	}
 	b.emitStimValues(fb, i64(0))
 	for _, p := range b.pops {
-		fb.call(p.init, i64(0), i64(int64(p.pad)))
+		if p.init != nil {
+			fb.call(p.init, i64(0), i64(int64(p.pad)))
+		}
 	}
 	fb.call(sample, i64(0))
 	fb.cur.NewRet(nil)
@@ -711,11 +722,16 @@ func (b *builder) emitLoad() *ir.Func {
 
 // emitRuntime emits every function but the population steps, and main.
 func (b *builder) emitRuntime() error {
-	sample, err := b.emitSample()
-	if err != nil {
-		return err
+	var sample, findErr *ir.Func
+	var err error
+	if b.fixed != nil {
+		sample = b.emitFixedSample()
+	} else {
+		if sample, err = b.emitSample(); err != nil {
+			return err
+		}
+		findErr = b.emitFindError()
 	}
-	findErr := b.emitFindError()
 	serial := b.emitSerial(sample, findErr)
 	barrier := b.emitBarrier()
 	thread := b.emitThread(serial, barrier)
@@ -844,18 +860,18 @@ func (b *builder) emitMain(init, load, thread, entryF *ir.Func) {
 	})
 	ts2 := fb.alloca(arrayOf(2, tI64))
 	fb.call(rt.clockGettime, i32(1), fb.cur.NewBitCast(ts2, tI8p))
-	secs := func(a value.Value) value.Value {
+	nanos := func(a value.Value) value.Value {
 		at := a.(*ir.InstAlloca).ElemType
-		s := fb.cur.NewSIToFP(fb.cur.NewLoad(tI64, fb.cur.NewGetElementPtr(at, a, i64(0), i64(0))), tF64)
-		ns := fb.cur.NewSIToFP(fb.cur.NewLoad(tI64, fb.cur.NewGetElementPtr(at, a, i64(0), i64(1))), tF64)
-		return fb.cur.NewFAdd(s, fb.cur.NewFMul(ns, f64(1e-9)))
+		sec := fb.cur.NewLoad(tI64, fb.cur.NewGetElementPtr(at, a, i64(0), i64(0)))
+		ns := fb.cur.NewLoad(tI64, fb.cur.NewGetElementPtr(at, a, i64(0), i64(1)))
+		return fb.cur.NewAdd(fb.cur.NewMul(sec, i64(1e9)), ns)
 	}
-	loopSecs := fb.cur.NewFSub(secs(ts2), secs(ts))
+	loopNs := fb.cur.NewSub(nanos(ts2), nanos(ts))
 	// End record.
 	stop := fb.loadG(rt.stop)
 	b.writeStruct(fb, i32(tagEnd), stop, fb.loadG(rt.done),
 		fb.loadG(rt.errPop), fb.loadG(rt.errNeuron), fb.loadG(rt.errState), fb.loadG(rt.errValue), fb.loadG(rt.errStep),
-		loopSecs, fb.cur.NewTrunc(nt, tI32))
+		loopNs, fb.cur.NewTrunc(nt, tI32))
 	rc := fb.call(rt.fclose, out)
 	fb.ifThen("close", fb.cur.NewICmp(enum.IPredNE, rc, i32(0)), func() { die("error writing the result file\n", 2) })
 	fb.cur.NewRet(i32(0))

@@ -38,6 +38,9 @@ func addJobFlags(cmd *cobra.Command, op string) *jobFlags {
 			}
 			v := new(string)
 			f.StringVar(v, bf.Name, bf.Default, bf.Usage+" ("+b.Name+")")
+			if bf.Default == "false" {
+				f.Lookup(bf.Name).NoOptDefVal = "true" // a switch: --NAME alone means true
+			}
 			jf.backend[bf.Name] = v
 		}
 	}
