@@ -155,7 +155,7 @@ type projGen struct {
 	post    *ir.Global  // [S x i32]
 	weight  value.Value // every synapse's weight (a constant) when weights is nil
 	weights *ir.Global  // [S x double] (i64 in fixed mode) or nil
-	delays  *ir.Global // [S x i8/i16] or nil
+	delays  *ir.Global  // [S x i8/i16] or nil
 	delElem types.Type
 	ring    *ringGen
 }

@@ -42,7 +42,7 @@ const resultMagic = "SNNCRES1"
 
 // Record tags of the result stream.
 const (
-	tagSpikes = 1
+	tagSpikes    = 1
 	tagSample    = 2
 	tagEnd       = 3
 	tagSampleInt = 4
