@@ -32,15 +32,15 @@ func (e *MissingCompilerError) Error() string {
 		strings.Join(e.Tried, ", "))
 }
 
-// FindCompiler returns the C++ compiler: $CXX when set, else g++, c++ or
-// clang++ on PATH. None is a *MissingCompilerError.
+// FindCompiler returns the C++ compiler: $CXX when set (it must exist),
+// else g++, c++ or clang++ on PATH. None is a *MissingCompilerError.
 func FindCompiler() (string, error) {
 	var tried []string
 	if cxx := os.Getenv("CXX"); cxx != "" {
 		if p, err := exec.LookPath(cxx); err == nil {
 			return p, nil
 		}
-		tried = append(tried, "$CXX="+cxx)
+		return "", &MissingCompilerError{Tried: []string{"$CXX=" + cxx}}
 	}
 	for _, c := range []string{"g++", "c++", "clang++"} {
 		if p, err := exec.LookPath(c); err == nil {
@@ -147,7 +147,10 @@ func Build(ctx context.Context, dir, id string, opt CSimOptions) (time.Duration,
 // is a *CSimError.
 func CSim(ctx context.Context, dir, id string, opt CSimOptions) (*CSimRun, error) {
 	r := &CSimRun{Dir: dir}
-	var err error
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return r, err
+	}
 	if r.Build, err = Build(ctx, dir, id, opt); err != nil {
 		return r, err
 	}

@@ -110,3 +110,7 @@ func (o Options) norm() (Options, error) {
 	}
 	return o, nil
 }
+
+// EstimateOptionsCheck returns opt with defaults filled in, or an error
+// naming the knob out of range (for command-line checks before any work).
+func EstimateOptionsCheck(opt Options) (Options, error) { return opt.norm() }
