@@ -30,7 +30,7 @@ for net in cobahh cuba; do
     t0=$(date +%s.%N)
     out=$("$bin" run "testdata/$net.snn" 2>&1)
     t1=$(date +%s.%N)
-    sim=$(echo "$out" | sed -n 's/.*wall time \([0-9.]*\) s.*/\1/p')
+    sim=$(echo "$out" | sed -n 's/.*wall time \([0-9.]*\) \(m*s\).*/\1 \2/p' | awk '{print ($2 == "ms") ? $1 / 1000 : $1}')
     total=$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b - a}')
     best_sim=$(awk -v a="$sim" -v b="${best_sim:-1e99}" 'BEGIN{print (a < b) ? a : b}')
     best_total=$(awk -v a="$total" -v b="${best_total:-1e99}" 'BEGIN{print (a < b) ? a : b}')

@@ -548,9 +548,7 @@ func (s *sim) stepChunk(w *worker, c *chunk) {
 		clear(x)
 		if r := p.inputRing[i]; r != nil {
 			sl := r.slot(k)[lo:hi]
-			for j, v := range sl {
-				x[j] += v
-			}
+			addInto(x, sl)
 			clear(sl)
 		}
 		for _, sj := range p.inputStims[i] {
@@ -564,11 +562,8 @@ func (s *sim) stepChunk(w *worker, c *chunk) {
 		if r == nil {
 			continue
 		}
-		x := p.arr.states[i][lo:hi]
 		sl := r.slot(k)[lo:hi]
-		for j, v := range sl {
-			x[j] += v
-		}
+		addInto(p.arr.states[i][lo:hi], sl)
 		clear(sl)
 	}
 
@@ -596,10 +591,13 @@ func (s *sim) stepChunk(w *worker, c *chunk) {
 		} else {
 			copy(dst, out)
 		}
-		for j, x := range dst {
-			if x-x != 0 && c.err == nil {
-				c.err = &NonFiniteError{Pop: p.ip.Name, Neuron: lo + j, Var: p.ip.Unit.States[si].Name,
-					Value: x, Step: k, TimeMs: s.clk.ms(k)}
+		if c.err == nil && !allFinite(dst) {
+			for j, x := range dst {
+				if x-x != 0 {
+					c.err = &NonFiniteError{Pop: p.ip.Name, Neuron: lo + j, Var: p.ip.Unit.States[si].Name,
+						Value: x, Step: k, TimeMs: s.clk.ms(k)}
+					break
+				}
 			}
 		}
 	}
@@ -795,4 +793,29 @@ func (s *sim) finish() *results.Result {
 		s.res.Traces = append(s.res.Traces, *tr.trace)
 	}
 	return s.res
+}
+
+// allFinite reports whether no element of x is NaN or ±Inf (x − x is 0
+// for finite x and NaN otherwise; four sums break the dependency chain).
+func allFinite(x []float64) bool {
+	var a, b, c, d float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		a += x[i] - x[i]
+		b += x[i+1] - x[i+1]
+		c += x[i+2] - x[i+2]
+		d += x[i+3] - x[i+3]
+	}
+	for ; i < len(x); i++ {
+		a += x[i] - x[i]
+	}
+	return a+b+c+d == 0
+}
+
+// addInto sets x[i] += y[i].
+func addInto(x, y []float64) {
+	y = y[:len(x)]
+	for i := vecVV(kAddVV, x, x, y); i < len(x); i++ {
+		x[i] += y[i]
+	}
 }
