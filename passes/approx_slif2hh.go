@@ -115,56 +115,78 @@ func (o *ApproxOptions) defaults() {
 
 // ApproxReport is what approx-slif2hh did, one entry per unit it replaced.
 type ApproxReport struct {
-	Units []*ApproxUnit
+	Units   []*ApproxUnit `json:"units"`
+	Skipped []ApproxSkip  `json:"skipped"` // HH units left alone, and why
+}
+
+// ApproxSkip is an HH unit the pass did not replace.
+type ApproxSkip struct {
+	Unit string `json:"unit"`
+	Why  string `json:"why"`
 }
 
 // ApproxUnit is one replaced unit: the fit, its fidelity on the five test
 // inputs and the cost per neuron before and after.
 type ApproxUnit struct {
-	Unit        string         // the HH unit
-	Replacement string         // the new s-LIF2HH unit
-	Form        string         // "conductance-based membrane" or "tv-LIF2HH construct"
-	Pops        []string       // NETWORK.POP of every population replaced
-	Input       string         // the input's name
-	InputUnit   string         // the display unit of currents below ("uA/cm2", "nA", or SI)
-	Scale       float64        // SI value of one display unit
-	Ranges      []*ApproxRange // the input ranges the networks feed it
-	Dt          float64        // the step the fit simulated (s)
+	Unit        string         `json:"unit"`        // the HH unit
+	Replacement string         `json:"replacement"` // the new s-LIF2HH unit
+	Form        string         `json:"form"`        // "conductance-based membrane" or "tv-LIF2HH construct"
+	Pops        []string       `json:"pops"`        // NETWORK.POP of every population replaced
+	Input       string         `json:"input"`       // the input's name
+	InputUnit   string         `json:"input_unit"`  // the display unit of currents ("uA/cm2", "nA", or SI)
+	Scale       float64        `json:"scale"`       // SI value of one display unit
+	Ranges      []*ApproxRange `json:"ranges"`      // the input ranges the networks feed it
+	Dt          float64        `json:"dt"`          // the step the fit simulated (s)
 
-	Decay, Vth, Gain, Dtu float64 // the fitted constants (SI)
-	U0                    float64 // the fitted initial potential of the four compartments
-	Ratio                 float64 // dtu/dt
-	Cost                  float64 // the objective at the fit
-	Evaluations           int     // simulations of the candidate
+	// The fitted constants (SI): decay, vth, gain (1/input), dtu (s) and the
+	// initial potential u0 of the four compartments; Ratio = dtu/dt.
+	Decay float64 `json:"decay"`
+	Vth   float64 `json:"vth"`
+	Gain  float64 `json:"gain"`
+	Dtu   float64 `json:"dtu"`
+	U0    float64 `json:"u0"`
+	Ratio float64 `json:"ratio"`
 
-	Before, After report.Unit // cost per neuron (internal/report)
+	Cost        float64 `json:"objective"`   // the objective at the fit
+	Evaluations int     `json:"simulations"` // simulations of the candidate
+
+	Before report.Unit `json:"before"` // cost per neuron (internal/report)
+	After  report.Unit `json:"after"`
 }
 
 // ApproxRange is one interval of input currents that pops of the unit
 // receive (overlapping pop ranges are merged), with the fidelity on the
 // paper's five test inputs over it.
 type ApproxRange struct {
-	Lo, Hi         float64  // the interval fitted and tested (SI)
-	MeasLo, MeasHi float64  // as measured (before widening a constant drive by ±10%)
-	Pops           []string // NETWORK.POP
+	Lo     float64  `json:"lo"`      // the interval fitted and tested (SI)
+	Hi     float64  `json:"hi"`      //
+	MeasLo float64  `json:"meas_lo"` // as measured (a constant drive is widened by ±10%)
+	MeasHi float64  `json:"meas_hi"` //
+	Pops   []string `json:"pops"`    // NETWORK.POP
 	// Silent: the input never exceeds 0 here; the HH unit and s-LIF2HH do
 	// not fire, and the range takes no part in the fit or the tests.
-	Silent bool
-	Tests  []ApproxTest
+	Silent bool         `json:"silent"`
+	Tests  []ApproxTest `json:"tests"`
 }
 
-// ApproxTest is the fidelity on one test input.
+// ApproxTest is the fidelity on one test input. Times are in seconds.
 type ApproxTest struct {
-	Name        string  // constant, sine, square, sawtooth, triangle
-	Wave        ir.Wave // the stimulus (SI)
-	HH, SLIF    int     // spike counts
-	CountMatch  bool
-	ISIDiff     float64 // mean ISI of s-LIF2HH minus HH, first ISI excluded (s); valid if HasISI
-	HasISI      bool    // both trains have at least two ISIs after the first
-	DtOverISI   float64 // mean |t_sLIF − t_HH| / mean HH ISI; valid if CountMatch and HasDt
-	HasDt       bool
-	MeanISIHH   float64 // s
-	MeanISISLIF float64 // s
+	Name       string  `json:"name"`  // constant, sine, square, sawtooth, triangle
+	Input      string  `json:"input"` // the stimulus, described in the input's display unit
+	Wave       ir.Wave `json:"-"`     // the stimulus (SI)
+	HH         int     `json:"hh_spikes"`
+	SLIF       int     `json:"slif2hh_spikes"`
+	CountMatch bool    `json:"count_match"`
+	// HasISI: both trains have at least two spikes. The mean ISI leaves out
+	// the latency to the first spike (the authors' "first ISI excluded").
+	HasISI      bool    `json:"has_isi"`
+	MeanISIHH   float64 `json:"mean_isi_hh"`
+	MeanISISLIF float64 `json:"mean_isi_slif2hh"`
+	ISIDiff     float64 `json:"isi_diff"` // MeanISISLIF − MeanISIHH
+	// HasDt: the counts match (as in the paper): DtOverISI is the mean
+	// |t_sLIF − t_HH| of spikes paired in order over the HH mean ISI.
+	HasDt     bool    `json:"has_dt"`
+	DtOverISI float64 `json:"dt_over_isi"`
 }
 
 func runApproxSLIF2HH(m *ir.Module, ctx *Context) error {
@@ -197,6 +219,7 @@ func approxSLIF2HH(m *ir.Module, opt ApproxOptions, ctx *Context) (*ApproxReport
 		}
 		if why != "" {
 			ctx.Missed(u.Name, "not approximated by s-LIF2HH: %s", why)
+			rep.Skipped = append(rep.Skipped, ApproxSkip{u.Name, why})
 			continue
 		}
 		rep.Units = append(rep.Units, au)
@@ -625,11 +648,13 @@ func (t ApproxTest) summary() string {
 // WriteTable prints the report as aligned tables.
 func (r *ApproxReport) WriteTable(w io.Writer) error {
 	if len(r.Units) == 0 {
-		_, err := fmt.Fprintln(w, "approx-slif2hh: no unit replaced")
-		return err
+		fmt.Fprintln(w, "approx-slif2hh: no unit replaced")
+	}
+	for _, s := range r.Skipped {
+		fmt.Fprintf(w, "unit %s: not approximated: %s\n", s.Unit, s.Why)
 	}
 	for i, au := range r.Units {
-		if i > 0 {
+		if i > 0 || len(r.Skipped) > 0 {
 			fmt.Fprintln(w)
 		}
 		fmt.Fprintf(w, "unit %s (%s) → %s\n", au.Unit, au.Form, au.Replacement)
@@ -946,7 +971,9 @@ func (f *fitter) test(nu *ir.Unit) error {
 		return fmt.Errorf("simulating the s-LIF2HH unit: %w", err)
 	}
 	for i, in := range f.tests {
-		in.rng.Tests = append(in.rng.Tests, compareTrains(in.name, in.wave, in.hh, sp[i]))
+		t := compareTrains(in.name, in.wave, in.hh, sp[i])
+		t.Input = t.describe(f.au)
+		in.rng.Tests = append(in.rng.Tests, t)
 	}
 	return nil
 }
