@@ -152,6 +152,8 @@ type ApproxUnit struct {
 
 	Before report.Unit `json:"before"` // cost per neuron (internal/report)
 	After  report.Unit `json:"after"`
+
+	Notes []string `json:"notes"` // caveats (a network at another dt)
 }
 
 // ApproxRange is one interval of input currents that pops of the unit
@@ -300,6 +302,10 @@ func approxUnit(m *ir.Module, u *ir.Unit, form string, opt ApproxOptions) (*Appr
 	au := &ApproxUnit{Unit: u.Name, Form: form, Input: in.Name, InputUnit: dispName, Scale: scale, Dt: pops[0].net.Dt}
 	for _, pr := range pops {
 		au.Pops = append(au.Pops, pr.net.Name+"."+pr.pop.Name)
+		if pr.net.Dt != au.Dt {
+			au.Notes = append(au.Notes, fmt.Sprintf("fitted at dt %.4g ms (network %s); network %s runs at dt %.4g ms",
+				au.Dt*1e3, pops[0].net.Name, pr.net.Name, pr.net.Dt*1e3))
+		}
 	}
 
 	// 1. The input ranges, per pop, merged where they overlap.
@@ -449,7 +455,7 @@ func profileInputs(m *ir.Module, n *ir.Network, unit string, opt ApproxOptions) 
 		recPops = append(recPops, i)
 	}
 	steps := min(inst.Steps, opt.ProfileSteps)
-	res, err := interp.Run(&pi, interp.RunOptions{Duration: float64(steps) * inst.Dt * (1 + 1e-9), Threads: 1})
+	res, err := interp.Run(&pi, interp.RunOptions{Duration: float64(steps) * inst.Dt * (1 + 1e-9)})
 	if err != nil {
 		return nil, err
 	}
@@ -571,6 +577,9 @@ func (au *ApproxUnit) remarks(ctx *Context) {
 	ctx.Remark(au.Unit, "replaced the HH unit (%s) by the s-LIF2HH unit %s: %s; fitted to its spikes on %s",
 		au.Form, au.Replacement, au.constants(), au.rangeText())
 	ctx.Notef(au.Unit, "fit: objective %.4g after %d simulations (grid, then gonum Nelder–Mead), dt %.4g ms", au.Cost, au.Evaluations, au.Dt*1e3)
+	for _, n := range au.Notes {
+		ctx.Notef(au.Unit, "%s", n)
+	}
 	for _, r := range au.Ranges {
 		if r.Silent {
 			ctx.Notef(au.Unit, "pops %s: input at most %.4g %s (never above 0): both units stay silent; not fitted", strings.Join(r.Pops, ", "), r.MeasHi/au.Scale, au.InputUnit)
@@ -660,6 +669,9 @@ func (r *ApproxReport) WriteTable(w io.Writer) error {
 		fmt.Fprintf(w, "unit %s (%s) → %s\n", au.Unit, au.Form, au.Replacement)
 		fmt.Fprintf(w, "  fitted on %s at dt %.4g ms\n", au.rangeText(), au.Dt*1e3)
 		fmt.Fprintf(w, "  %s; objective %.4g (%d simulations)\n", au.constants(), au.Cost, au.Evaluations)
+		for _, n := range au.Notes {
+			fmt.Fprintf(w, "  note: %s\n", n)
+		}
 		for _, r := range au.Ranges {
 			if r.Silent {
 				fmt.Fprintf(w, "  pops %s: input at most %.4g %s, never above 0: both silent, not fitted\n", strings.Join(r.Pops, ", "), r.MeasHi/au.Scale, au.InputUnit)
