@@ -320,25 +320,25 @@ struct sample {
     uint64_t bits;  // of the value in SI units
 };
 
-double to_si(uint32_t rec, int64_t x) {
+inline double to_si(uint32_t rec, int64_t x) {
     const double p = (double)x * trace_scale[rec];
     return trace_offset[rec] + p;
 }
 
-uint64_t bits_of(double v) {
+inline uint64_t bits_of(double v) {
     uint64_t u;
     std::memcpy(&u, &v, sizeof u);
     return u;
 }
 
-double of_bits(uint64_t u) {
+inline double of_bits(uint64_t u) {
     double v;
     std::memcpy(&v, &u, sizeof v);
     return v;
 }
 
 // Data lines of a tb_data file (comments start with '#'); false if it is missing.
-bool read_lines(const char* path, std::vector<std::vector<unsigned long long> >& rows, int cols, bool hex_last) {
+inline bool read_lines(const char* path, std::vector<std::vector<unsigned long long> >& rows, int cols, bool hex_last) {
     FILE* f = std::fopen(path, "r");
     if (!f) return false;
     char line[512];
@@ -519,20 +519,24 @@ bool read_lines(const char* path, std::vector<std::vector<unsigned long long> >&
 		w.close("}")
 		w.l("%s(%s);", d.id, callArgs("ctrl"))
 		w.l("overflow = overflow || st.overflow != 0;")
-		w.open("if (k > 0) {")
-		w.open("for (uint32_t j = 0; j < n_spike_recs; ++j) {")
-		w.open("for (uint32_t t = 0; t < spike_rec_n[j]; ++t) {")
-		w.l("for (uint32_t c = 0; c < spike_out[spike_rec_off[j] + t]; ++c) spikes.push_back({step, j, spike_rec_lo[j] + t});")
-		w.close("}")
-		w.close("}")
-		w.close("}")
-		w.open("for (uint32_t j = 0; j < n_trace_recs; ++j) {")
-		w.l("if (!trace_valid[j]) continue;")
-		w.open("for (uint32_t t = 0; t < trace_rec_n[j]; ++t) {")
-		w.l("const int64_t x = trace_out[trace_rec_off[j] + t];")
-		w.l("samples.push_back({k, j, trace_rec_lo[j] + t, x, bits_of(to_si(j, x))});")
-		w.close("}")
-		w.close("}")
+		if d.spikeOutN() > 0 {
+			w.open("if (k > 0) {")
+			w.open("for (uint32_t j = 0; j < n_spike_recs; ++j) {")
+			w.open("for (uint32_t t = 0; t < spike_rec_n[j]; ++t) {")
+			w.l("for (uint32_t c = 0; c < spike_out[spike_rec_off[j] + t]; ++c) spikes.push_back({step, j, spike_rec_lo[j] + t});")
+			w.close("}")
+			w.close("}")
+			w.close("}")
+		}
+		if d.traceOutN() > 0 {
+			w.open("for (uint32_t j = 0; j < n_trace_recs; ++j) {")
+			w.l("if (!trace_valid[j]) continue;")
+			w.open("for (uint32_t t = 0; t < trace_rec_n[j]; ++t) {")
+			w.l("const int64_t x = trace_out[trace_rec_off[j] + t];")
+			w.l("samples.push_back({k, j, trace_rec_lo[j] + t, x, bits_of(to_si(j, x))});")
+			w.close("}")
+			w.close("}")
+		}
 		w.close("}")
 	}
 	w.raw(`

@@ -2,6 +2,7 @@ package fpga
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"snnc/backend/loihi/loihitest"
@@ -9,6 +10,7 @@ import (
 	"snnc/instance"
 	"snnc/internal/corpus"
 	"snnc/internal/fixed"
+	"snnc/passes"
 )
 
 func buildInst(t *testing.T, path string, duration float64) *instance.Instance {
@@ -70,6 +72,53 @@ func TestHandBuiltPrograms(t *testing.T) {
 			}
 			if len(res.Traces) == 0 {
 				t.Error("no traces")
+			}
+		})
+	}
+}
+
+// TestEdgeCases: a unit that never spikes, a projection without synapses,
+// empty spike lists, a silent Poisson source, a synapse row that hits one
+// accumulator twice (no dependence pragma), a network without records; in
+// both I/O modes.
+func TestEdgeCases(t *testing.T) {
+	requireCXX(t)
+	t.Parallel()
+	cases := []struct {
+		file string
+		opt  Options
+	}{
+		{"testdata/edge/edge.snn", Options{}},
+		{"testdata/edge/edge.snn", Options{IO: IOParallel, Parallel: 3}},
+		{"testdata/edge/norec.snn", Options{IO: IOParallel}},
+	}
+	for i, c := range cases {
+		t.Run(filepath.Base(c.file)+"/"+c.opt.IO.String(), func(t *testing.T) {
+			t.Parallel()
+			_, net := loadSnn(t, c.file, passes.QuantizeOptions{})
+			ref, err := fixed.Simulate(net, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := csimRun(filepath.Join(t.TempDir(), "prj"), net, c.opt, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			requireSame(t, ref, res, "fixed-reference", "fpga-csim")
+			if i == 0 {
+				if len(res.Spikes) != 5 || len(res.Spikes[2].Neuron) != 2 || len(res.Spikes[3].Neuron) != 2 {
+					t.Errorf("want two spikes of w and two of none: %+v", res.Spikes)
+				}
+				p, err := Generate(net, Options{NoExpected: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(p.Notes) != 1 || !strings.Contains(p.Notes[0], "adds twice into one accumulator") {
+					t.Errorf("notes: %v", p.Notes)
+				}
+				if strings.Count(string(p.File("firmware/edge.cpp")), "DEPENDENCE") != 1 {
+					t.Error("want the dependence pragma on one delivery loop of two")
+				}
 			}
 		})
 	}
