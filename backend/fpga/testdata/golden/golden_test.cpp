@@ -43,25 +43,25 @@ struct sample {
     uint64_t bits;  // of the value in SI units
 };
 
-double to_si(uint32_t rec, int64_t x) {
+inline double to_si(uint32_t rec, int64_t x) {
     const double p = (double)x * trace_scale[rec];
     return trace_offset[rec] + p;
 }
 
-uint64_t bits_of(double v) {
+inline uint64_t bits_of(double v) {
     uint64_t u;
     std::memcpy(&u, &v, sizeof u);
     return u;
 }
 
-double of_bits(uint64_t u) {
+inline double of_bits(uint64_t u) {
     double v;
     std::memcpy(&v, &u, sizeof v);
     return v;
 }
 
 // Data lines of a tb_data file (comments start with '#'); false if it is missing.
-bool read_lines(const char* path, std::vector<std::vector<unsigned long long> >& rows, int cols, bool hex_last) {
+inline bool read_lines(const char* path, std::vector<std::vector<unsigned long long> >& rows, int cols, bool hex_last) {
     FILE* f = std::fopen(path, "r");
     if (!f) return false;
     char line[512];
