@@ -67,7 +67,7 @@ import (
 func init() {
 	row := Pass{
 		Name:        "approx-slif2hh",
-		Description: "replace HH units by s-LIF2HH units (PAPER.md §4) whose decay, threshold/gain and time-step ratio are fitted (gonum Nelder–Mead) to the HH unit's spikes over the input range the network feeds it; reports spike-count, ISI and timing fidelity and the cost saved; lossy",
+		Description: "replace HH units by s-LIF2HH units (PAPER.md §4) whose decay, threshold/gain, time-step ratio and initial potential are fitted (gonum Nelder–Mead) to the HH unit's spikes over the input range the networks feed it; reports spike-count, ISI and timing fidelity and the cost saved",
 		Requires:    []string{PropCanonical},
 		Invalidates: []string{PropCanonical},
 		Lossy:       true,
