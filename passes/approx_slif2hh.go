@@ -25,28 +25,33 @@ import (
 // summing them, a spike when all four exceed vth, all four reset to 0)
 // whose constants are fitted to the HH unit's spike response:
 //
-//  1. The input range: a profiling run of every network that uses the unit
+//  1. The input ranges: a profiling run of every network that uses the unit
 //     (reference interpreter, at most ApproxOptions.ProfileSteps steps)
 //     records the current that its stimuli and synapses deliver to each
 //     neuron's input, averaged over a sliding window of 1 ms (a synapse
 //     delivers its weight for one step, so the average is what the membrane
-//     integrates); [lo, hi] is the range of that average over neurons and
-//     time, widened to at least [hi/2, hi].
+//     integrates). Per pop the range is that average's min…max over neurons
+//     and time; overlapping pop ranges merge; a range that is one value is
+//     widened to ±10%; a range that never exceeds 0 is silent (no fit, no
+//     tests: neither unit fires there).
 //  2. The reference: the HH unit alone (one neuron per input, no network
-//     around it) under training inputs spanning [lo, hi] — four constant
-//     levels and a sine, a square and a sawtooth wave — simulated by the
-//     reference interpreter at the network's dt.
+//     around it) under training inputs over each range [lo, hi] — four
+//     constant levels and a sine, a square and a sawtooth wave — simulated
+//     by the reference interpreter at the network's dt.
 //  3. The fit: the s-LIF2HH unit's response is invariant under scaling
 //     gain and vth together, so the free constants are decay, the ratio
-//     theta = vth/gain (an input current) and the time-step ratio
-//     dtu/dt; vth stays 70 (the paper's) and gain = vth/theta. A grid over
-//     decay and dtu (theta set so the unit fires at the HH rate at hi)
-//     picks the start, then gonum's Nelder–Mead runs a fixed number of
+//     theta = vth/gain (an input current), the time-step ratio dtu/dt and
+//     the initial potential u0 of the four compartments (HH fires soon
+//     after a step onset; from 0 the LIF would take a whole ISI); vth stays
+//     70 (the paper's) and gain = vth/theta. A grid over decay, dtu and u0
+//     (theta set so the unit fires at the HH rate at the top input) picks
+//     the start, then gonum's Nelder–Mead runs a fixed number of
 //     iterations on the objective: per training input, the spike-count
 //     mismatch plus, for the spikes paired in order, |Δt| over the HH unit's
 //     mean ISI (at most 1 per spike), summed and divided by the number of
-//     HH spikes. Everything is deterministic.
-//  4. The report, on the paper's five test inputs over [lo, hi] (constant
+//     HH spikes. The candidate runs in a direct loop that reproduces the
+//     interpreter exactly (simSLIF). Everything is deterministic.
+//  4. The report, on the paper's five test inputs over each range (constant
 //     at the middle; sine, square, sawtooth and triangle, the paper's
 //     periods), 80 ms each: spike counts, the difference of the mean ISI
 //     (the first ISI — the latency to the first spike — excluded, as the
