@@ -3,7 +3,6 @@ package fpga
 import (
 	"fmt"
 	"io/fs"
-	"math"
 	"strconv"
 	"strings"
 
@@ -61,15 +60,14 @@ func (e *emitter) banner(w *cw, file, what string) {
 
 func upper(s string) string { return strings.ToUpper(s) }
 
-// hexf returns a C++ hexadecimal floating literal of v (exact).
-func hexf(v float64) string {
-	if v == 0 {
-		if math.Signbit(v) {
-			return "-0.0"
-		}
-		return "0.0"
+// flit returns a C++ double literal of v that reads back as v exactly (the
+// shortest decimal that round-trips; C++14 has no hexadecimal floats).
+func flit(v float64) string {
+	s := strconv.FormatFloat(v, 'g', -1, 64)
+	if !strings.ContainsAny(s, ".eEn") { // n: NaN, Inf never occur
+		s += ".0"
 	}
-	return strconv.FormatFloat(v, 'x', -1, 64)
+	return s
 }
 
 func (e *emitter) parameters() []byte {

@@ -37,8 +37,8 @@ set clock_period %s
 
 open_project -reset %s_prj
 set_top %s
-add_files firmware/%s.cpp -cflags "-std=c++17"
-add_files -tb %s_test.cpp -cflags "-std=c++17 -ffp-contract=off"
+add_files firmware/%s.cpp -cflags "-std=c++14"
+add_files -tb %s_test.cpp -cflags "-std=c++14 -ffp-contract=off"
 add_files -tb tb_data
 open_solution -reset "solution1"
 set_part $part
@@ -93,7 +93,7 @@ csim: %s_csim
 	$(CXX) $(CXXFLAGS) -Ifirmware -o $@ $(SOURCES)
 
 vendor: $(SOURCES) $(HEADERS)
-	$(CXX) $(CXXFLAGS) -Wno-unused-parameter -DSNNC_USE_VENDOR -I$(VITIS_HLS_INCLUDE) -Ifirmware -o %s_csim_vendor $(SOURCES)
+	$(CXX) $(filter-out -Werror,$(CXXFLAGS)) -DSNNC_USE_VENDOR -I$(VITIS_HLS_INCLUDE) -Ifirmware -o %s_csim_vendor $(SOURCES)
 	./%s_csim_vendor $(STEPS)
 
 clean:

@@ -264,8 +264,8 @@ func (e *emitter) testbench() []byte {
 	}
 	for _, r := range d.traceRecs {
 		tnames = append(tnames, cstr(r.r.Name))
-		scale = append(scale, hexf(r.r.Conv.Scale))
-		offset = append(offset, hexf(r.r.Conv.Offset))
+		scale = append(scale, flit(r.r.Conv.Scale))
+		offset = append(offset, flit(r.r.Conv.Offset))
 		tlo = append(tlo, fmt.Sprint(r.r.Lo))
 		tn = append(tn, fmt.Sprint(r.r.Hi-r.r.Lo))
 		toff = append(toff, fmt.Sprint(r.off))

@@ -216,7 +216,7 @@ func firstDiff(a, b string) string {
 	return "(same lines)"
 }
 
-// TestGoldenCSim builds the golden network plainly, and with the pragmas
+// TestGoldenCSim builds the golden network plainly, and as C++14 with the pragmas
 // compiled in (-DSNNC_KEEP_PRAGMAS: they must at least be well-formed
 // pragmas) and the vendor types (-DSNNC_USE_VENDOR over stand-ins of
 // ap_int.h and hls_stream.h): the testbench passes and the result equals
@@ -238,7 +238,7 @@ func TestGoldenCSim(t *testing.T) {
 	}{
 		{"plain", Options{}, nil},
 		{"vendor-pragmas", Options{Parallel: 2, Reuse: 2, IO: IOParallel},
-			[]string{"-DSNNC_USE_VENDOR", "-I" + stub, "-DSNNC_KEEP_PRAGMAS", "-Wno-unknown-pragmas", "-Wno-unused-label"}},
+			[]string{"-std=c++14", "-DSNNC_USE_VENDOR", "-I" + stub, "-DSNNC_KEEP_PRAGMAS", "-Wno-unknown-pragmas", "-Wno-unused-label"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -111,6 +111,6 @@ func (o Options) norm() (Options, error) {
 	return o, nil
 }
 
-// EstimateOptionsCheck returns opt with defaults filled in, or an error
+// Normalize returns the options with defaults filled in, or an error
 // naming the knob out of range (for command-line checks before any work).
-func EstimateOptionsCheck(opt Options) (Options, error) { return opt.norm() }
+func (o Options) Normalize() (Options, error) { return o.norm() }

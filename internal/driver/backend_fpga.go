@@ -74,7 +74,7 @@ func fpgaOptions(j *Job) (fpga.Options, error) {
 		return o, &UsageError{fmt.Errorf("--clock 0: want a frequency in MHz")}
 	}
 	// Knobs out of range are usage errors too.
-	if _, err := fpga.EstimateOptionsCheck(o); err != nil {
+	if _, err := o.Normalize(); err != nil {
 		return o, &UsageError{err}
 	}
 	return o, nil

@@ -25,8 +25,8 @@ set clock_period 4.000
 
 open_project -reset golden_prj
 set_top golden
-add_files firmware/golden.cpp -cflags "-std=c++17"
-add_files -tb golden_test.cpp -cflags "-std=c++17 -ffp-contract=off"
+add_files firmware/golden.cpp -cflags "-std=c++14"
+add_files -tb golden_test.cpp -cflags "-std=c++14 -ffp-contract=off"
 add_files -tb tb_data
 open_solution -reset "solution1"
 set_part $part

@@ -21,7 +21,7 @@ const char* const spike_rec_name[] = {"a", "e", "cue"};
 const uint32_t n_trace_recs = 3;
 const char* const trace_rec_name[] = {"a.v", "e.v", "e.s"};
 // A sample x of record j is reported as trace_offset[j] + x * trace_scale[j] (no FMA).
-const double trace_scale[] = {0x1p+00, 0x1p-32, 0x1p-34};
+const double trace_scale[] = {1.0, 2.3283064365386963e-10, 5.820766091346741e-11};
 const double trace_offset[] = {0.0, 0.0, 0.0};
 const uint32_t tb_chunk = 1000;  // steps per call of the design
 struct in_event {

@@ -11,13 +11,7 @@ struct ap_int {
     static_assert(W >= 1 && W <= 64, "width");
     int64_t v;
     ap_int() : v(0) {}
-    static int64_t low(long long x) {
-        if constexpr (W >= 64) {
-            return x;
-        } else {
-            return (int64_t)((uint64_t)x << (64 - W)) >> (64 - W);
-        }
-    }
+    static int64_t low(long long x) { return (int64_t)((uint64_t)x << (64 - W)) >> (64 - W); }
     ap_int(long long x) : v(low(x)) {}
     ap_int(int x) : ap_int((long long)x) {}
     ap_int(long x) : ap_int((long long)x) {}
@@ -32,13 +26,7 @@ struct ap_uint {
     static_assert(W >= 1 && W <= 64, "width");
     uint64_t v;
     ap_uint() : v(0) {}
-    static uint64_t low(unsigned long long x) {
-        if constexpr (W >= 64) {
-            return x;
-        } else {
-            return (uint64_t)x & ((1ull << W) - 1);
-        }
-    }
+    static uint64_t low(unsigned long long x) { return (uint64_t)x & (~0ull >> (64 - W)); }
     ap_uint(unsigned long long x) : v(low(x)) {}
     ap_uint(int x) : ap_uint((unsigned long long)(long long)x) {}
     ap_uint(long x) : ap_uint((unsigned long long)(long long)x) {}
