@@ -16,7 +16,7 @@ import (
 // RunOptions control a simulation run.
 type RunOptions struct {
 	Duration float64                 // simulated time in s; 0: the network's duration
-	Threads  int                     // worker goroutines; 0: GOMAXPROCS
+	Threads  int                     // worker goroutines at most; 0: GOMAXPROCS (small networks use fewer)
 	Progress func(step, total int64) // called from the running goroutine now and then, and at the end; may be nil
 }
 
@@ -38,6 +38,11 @@ func (e *NonFiniteError) Error() string {
 
 // chunkSize is the number of neurons a program runs over at once.
 const chunkSize = 256
+
+// minWorkPerThread is the per-step work (neurons × vector instructions and
+// per-neuron passes) below which another thread costs more in
+// synchronisation than it saves.
+const minWorkPerThread = 100_000
 
 // Run simulates inst and returns the recorded spikes and traces. On a
 // non-finite state it returns what was recorded up to that step together
@@ -263,7 +268,18 @@ func newSim(inst *instance.Instance, opt RunOptions) (*sim, error) {
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	threads = max(1, min(threads, len(s.chunks)))
+	// A thread is worth its per-step synchronisation only with enough work:
+	// about minWorkPerThread element operations per step each. (Results
+	// do not depend on the number of threads.)
+	work := 0
+	for _, p := range s.pops {
+		ops := len(p.update.code) + 4*len(p.arr.states) + 8
+		if p.cond != nil {
+			ops += len(p.cond.code)
+		}
+		work += p.n * ops
+	}
+	threads = max(1, min(threads, len(s.chunks), work/minWorkPerThread))
 	for range threads {
 		w := &worker{vecs: make([][]float64, nslots), bufs: make([][]float64, nbuf)}
 		for j := range w.bufs {
