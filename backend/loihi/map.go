@@ -77,8 +77,9 @@ type Mapping struct {
 	// lowers. GreedyHopCost is the same before refinement.
 	HopCost, GreedyHopCost float64
 
-	pieceOf  [][]int32 // per entity: per neuron: piece index
-	pieceOut []int     // per piece: output axons
+	pieceOf   [][]int32 // per entity: per neuron: piece index
+	pieceOut  []int     // per piece: output axons
+	neuronOut [][]int32 // per entity: per neuron: output axons
 }
 
 // Locate returns the core index and compartment of neuron i of entity e
@@ -178,7 +179,7 @@ type mapper struct {
 	opt  MapOptions
 	cscs []*csc
 	in   [][]int // per entity: incoming projections
-	caps []int   // per entity: max neurons per piece (0: unlimited)
+	fan  [][]int32 // per entity, per neuron: output axons expected (from the last placement)
 
 	epoch   int64
 	axStamp [][]int64     // per entity: per neuron: epoch that counted its input axon
@@ -230,24 +231,19 @@ func Map(m *Model, cfg ChipConfig, opt MapOptions) (*Mapping, error) {
 		if len(over) == 0 {
 			break
 		}
-		// Output axons exceeded: cap the entities on those cores and redo.
-		changed := false
-		for _, ci := range over {
-			c := mapping.Cores[ci]
-			for _, pi := range c.Pieces {
-				p := mapping.Pieces[pi]
-				if mapping.pieceOut[pi] == 0 {
-					continue // receives only: capping it would spread targets further
-				}
-				n := p.Hi - p.Lo
-				newCap := max(1, int(float64(n)*float64(mp.lim.OutputAxons)/float64(c.Usage.OutputAxons)*0.97))
-				if newCap < n && (mp.caps[p.Entity] == 0 || newCap < mp.caps[p.Entity]) {
-					mp.caps[p.Entity] = newCap
-					changed = true
+		// Output axons exceeded: feed every neuron's measured fan-out (in
+		// cores) back into the greedy packing and place again. Fan-outs
+		// only grow, so this converges.
+		grew := false
+		for e := range mp.fan {
+			for i, n := range mapping.neuronOut[e] {
+				if f := int32(n); f > mp.fan[e][i] {
+					mp.fan[e][i] = f
+					grew = true
 				}
 			}
 		}
-		if !changed || iter == 24 {
+		if !grew || iter == 24 {
 			c := mapping.Cores[over[0]]
 			var where []string
 			for _, pi := range c.Pieces {
@@ -306,10 +302,11 @@ func (mp *mapper) prepare() {
 	inst := mp.m.Inst
 	ne := len(mp.m.Entities)
 	mp.in = make([][]int, ne)
-	mp.caps = make([]int, ne)
+	mp.fan = make([][]int32, ne)
 	mp.axStamp = make([][]int64, ne)
 	for ei, e := range mp.m.Entities {
 		mp.axStamp[ei] = make([]int64, e.N)
+		mp.fan[ei] = make([]int32, e.N)
 	}
 	mp.cscs = make([]*csc, len(inst.Projections))
 	mp.groups = make([][]groupStat, len(inst.Projections))
@@ -417,6 +414,9 @@ func (mp *mapper) eval(e, lo, hi int, commit bool) trial {
 			t.add.GeneratorEvents += int(en.Events[i])
 		}
 	}
+	for _, f := range mp.fan[e][lo:hi] {
+		t.add.OutputAxons += int(f)
+	}
 	// Incoming synapses.
 	var mark int64
 	if commit {
@@ -495,6 +495,8 @@ func (mp *mapper) violation(t trial) (name string, value, limit int, remedy stri
 		return "compartments", u.Compartments + a.Compartments, l.Compartments, "the unit needs more compartments than a core has"
 	case u.InputAxons+a.InputAxons > l.InputAxons:
 		return "input axons", u.InputAxons + a.InputAxons, l.InputAxons, "split the population or lower fan-in"
+	case u.OutputAxons+a.OutputAxons > l.OutputAxons:
+		return "output axons", u.OutputAxons + a.OutputAxons, l.OutputAxons, "lower fan-out: the targets of each neuron span too many cores"
 	case u.SynapseBits+a.SynapseBits > l.SynapseBits:
 		return "synapse memory bits", u.SynapseBits + a.SynapseBits, l.SynapseBits, "lower fan-in or weight precision"
 	case u.Profiles+a.Profiles > l.Profiles:
@@ -524,6 +526,7 @@ func (mp *mapper) commit(e, lo, hi int) {
 	a := t.add
 	u.Compartments += a.Compartments
 	u.InputAxons += a.InputAxons
+	u.OutputAxons += a.OutputAxons
 	u.SynapseBits += a.SynapseBits
 	u.Synapses += a.Synapses
 	u.Profiles += a.Profiles
@@ -563,9 +566,6 @@ func (mp *mapper) greedy() ([]Piece, int, error) {
 				next()
 			}
 			nmax := en.N - lo
-			if c := mp.caps[e]; c > 0 {
-				nmax = min(nmax, c)
-			}
 			nmax = min(nmax, (mp.lim.Compartments-mp.cur.use.Compartments)/en.Comps)
 			n := 0
 			if nmax > 0 {
@@ -787,6 +787,10 @@ func (m *Mapping) account() ([]int, error) {
 			len(m.Cores), len(m.Model.Entities))}
 	}
 	m.pieceOut = make([]int, len(m.Pieces))
+	m.neuronOut = make([][]int32, len(m.Model.Entities))
+	for e, en := range m.Model.Entities {
+		m.neuronOut[e] = make([]int32, en.N)
+	}
 	for _, c := range m.Cores {
 		c.Usage = Usage{}
 		profs, thrs, progs := map[string]bool{}, map[string]bool{}, map[string]bool{}
@@ -853,6 +857,7 @@ func (m *Mapping) account() ([]int, error) {
 		sc, _ := m.Locate(e, pre)
 		m.Cores[sc].Usage.OutputAxons++
 		m.pieceOut[m.pieceOf[e][pre]]++
+		m.neuronOut[e][pre]++
 	}
 	var over []int
 	for ci, c := range m.Cores {
