@@ -41,8 +41,9 @@ const chunkSize = 256
 
 // minWorkPerThread is the per-step work (neurons × vector instructions and
 // per-neuron passes) below which another thread costs more in
-// synchronisation than it saves.
-const minWorkPerThread = 100_000
+// synchronisation than it saves. (A variable so that tests can force
+// threads on small networks.)
+var minWorkPerThread = 100_000
 
 // Run simulates inst and returns the recorded spikes and traces. On a
 // non-finite state it returns what was recorded up to that step together

@@ -223,6 +223,8 @@ func TestNonFiniteStateStops(t *testing.T) {
 	n.Dt, n.Duration = dt, 20*dt
 	n.AddPop("p", "blow", 600).SetExpr("a", n.G.Select(n.G.Eq(n.G.Index(), n.G.Const(517)), n.G.Const(4.5*dt), n.G.Const(1)))
 	n.AddRecord("p", "x")
+	defer func(w int) { minWorkPerThread = w }(minWorkPerThread)
+	minWorkPerThread = 1 // really use 2 threads
 	res, err := Run(build(t, m), RunOptions{Threads: 2})
 	var nf *NonFiniteError
 	if !errors.As(err, &nf) {
