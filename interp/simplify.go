@@ -125,8 +125,8 @@ func rewrite(g *ir.Graph, op ir.Op, args []ir.NodeID) ir.NodeID {
 			if c == 1 {
 				return a
 			}
-			if c != 0 && !math.IsInf(1/c, 0) {
-				return rewrite(g, ir.OpMul, []ir.NodeID{a, g.Const(1 / c)})
+			if r := 1 / c; c != 0 && r != 0 && !math.IsInf(r, 0) && !math.IsNaN(r) {
+				return rewrite(g, ir.OpMul, []ir.NodeID{a, g.Const(r)})
 			}
 		}
 		if c, ok := isC(a); ok {
@@ -136,7 +136,9 @@ func rewrite(g *ir.Graph, op ir.Op, args []ir.NodeID) ir.NodeID {
 			// c1/(c2/x) = (c1/c2)·x
 			if g.Op(b) == ir.OpDiv {
 				if c2, ok := isC(g.Arg(b, 0)); ok && c2 != 0 {
-					return rewrite(g, ir.OpMul, []ir.NodeID{g.Arg(b, 1), g.Const(c / c2)})
+					if q := c / c2; q != 0 && !math.IsInf(q, 0) && !math.IsNaN(q) {
+						return rewrite(g, ir.OpMul, []ir.NodeID{g.Arg(b, 1), g.Const(q)})
+					}
 				}
 			}
 		}
