@@ -122,10 +122,7 @@ func Compile(ctx context.Context, p *Program, out string, co CompileOptions) (*A
 		}
 		bc := filepath.Join(tmp, "opt.bc")
 		obj := filepath.Join(tmp, "prog.o")
-		optArgs := []string{"-O3", "-mcpu=" + cpu}
-		if p.Exp == ExpMvec {
-			optArgs = append(optArgs, "-vector-library=LIBMVEC-X86")
-		}
+		optArgs := OptArgs(p, cpu)
 		t := time.Now()
 		if err := run(ctx, tc.Opt, append(optArgs, ll, "-o", bc)...); err != nil {
 			return nil, err
@@ -178,6 +175,18 @@ func Compile(ctx context.Context, p *Program, out string, co CompileOptions) (*A
 		}
 	}
 	return a, nil
+}
+
+// OptArgs are opt's options for p: the O3 pipeline, then the
+// always-inliner once more for the functions only the vectorizer calls
+// (mathlib.slowFunc); -mcpu (the vectorizer needs the target's vector
+// width); libmvec's mappings for ExpMvec.
+func OptArgs(p *Program, cpu string) []string {
+	args := []string{"-passes=default<O3>,always-inline", "-mcpu=" + cpu}
+	if p.Exp == ExpMvec {
+		args = append(args, "-vector-library=LIBMVEC-X86")
+	}
+	return args
 }
 
 // run runs a tool; its standard error becomes the error message.

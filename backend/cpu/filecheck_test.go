@@ -112,10 +112,7 @@ func TestFileCheck(t *testing.T) {
 				switch rl.stage {
 				case "ll":
 				case "opt":
-					args := []string{"-O3", "-mcpu=native", "-S", "-o", "-", "-"}
-					if p.Exp == ExpMvec {
-						args = append(args, "-vector-library=LIBMVEC-X86")
-					}
+					args := append(OptArgs(p, "native"), "-S", "-o", "-", "-")
 					cmd := exec.CommandContext(context.Background(), opt, args...)
 					cmd.Stdin = bytes.NewReader(input)
 					var stderr bytes.Buffer

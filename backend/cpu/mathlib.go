@@ -247,7 +247,17 @@ func (l *mathlib) slowFunc(name, kind string, lanes int) *ir.Func {
 	x := ir.NewParam("x", t)
 	f := l.m.NewFunc(name, t, x)
 	f.Linkage = enum.LinkageInternal
-	f.FuncAttrs = append(f.FuncAttrs, enum.FuncAttrNoInline, enum.FuncAttrNoUnwind, enum.FuncAttrReadNone, enum.FuncAttrWillReturn)
+	// The scalar function stays a call (a rare path in scalar code). The
+	// vector variants are called only from vectorised loops, which exist
+	// only after the O3 inliner ran; the driver's extra always-inline pass
+	// then inlines them, so that the in-range test is a compare and a
+	// branch in the loop and the glibc calls sit in a cold block, instead
+	// of a call that spills the vector registers.
+	inl := enum.FuncAttrNoInline
+	if lanes > 1 {
+		inl = enum.FuncAttrAlwaysInline
+	}
+	f.FuncAttrs = append(f.FuncAttrs, inl, enum.FuncAttrNoUnwind, enum.FuncAttrReadNone, enum.FuncAttrWillReturn)
 	l.fns[name] = f
 	libf := l.libm(kind)
 	b := newFB(f)

@@ -21,7 +21,7 @@ import (
 
 // runtimeDecls are the libc functions and the program's global variables.
 type runtimeDecls struct {
-	fopen, fdopen, fread, fwrite, fclose, setvbuf, getopt, strtol, write, readlink,
+	fopen, fdopen, fread, fwrite, fclose, setvbuf, getopt, strtol, write, dprintf, readlink,
 	strlen, memcpy, malloc, getNprocs, clockGettime, pthreadCreate, pthreadJoin, exit, pause *ir.Func
 	optarg *ir.Global
 
@@ -49,6 +49,8 @@ func declareRuntime(m *ir.Module) *runtimeDecls {
 	r.getopt = d("getopt", tI32, tI32, tI8pp, tI8p)
 	r.strtol = d("strtol", tI64, tI8p, tI8pp, tI32)
 	r.write = d("write", tI64, tI32, tI8p, tI64)
+	r.dprintf = d("dprintf", tI32, tI32, tI8p)
+	r.dprintf.Sig.Variadic = true
 	r.readlink = d("readlink", tI64, tI8p, tI8p, tI64)
 	r.strlen = d("strlen", tI64, tI8p)
 	r.memcpy = d("llvm.memcpy.p0i8.p0i8.i64", tVoid, tI8p, tI8p, tI64, tI1)
@@ -756,7 +758,8 @@ func (b *builder) emitRuntime() error {
 // emitMain emits i32 @main(i32 argc, i8** argv). Options: -o FILE (the
 // result stream; default standard output), -t N (threads; default the
 // compiled-in count, 0 = online CPUs), -d FILE (the data file; default the
-// executable's path + ".data").
+// executable's path + ".data"), -v (print the step loop's wall time in ns,
+// the threads and the steps done to standard error).
 func (b *builder) emitMain(init, load, thread, entryF *ir.Func) {
 	argc, argv := ir.NewParam("argc", tI32), ir.NewParam("argv", tI8pp)
 	f := b.m.NewFunc("main", tI32, argc, argv)
@@ -765,6 +768,8 @@ func (b *builder) emitMain(init, load, thread, entryF *ir.Func) {
 	outPath := fb.alloca(tI8p)
 	dataPath := fb.alloca(tI8p)
 	threads := fb.alloca(tI64)
+	verbose := fb.alloca(tI1)
+	fb.cur.NewStore(i1(false), verbose)
 	fb.cur.NewStore(constant.NewNull(tI8p), outPath)
 	fb.cur.NewStore(constant.NewNull(tI8p), dataPath)
 	fb.cur.NewStore(i64(int64(b.opt.Threads)), threads)
@@ -776,7 +781,7 @@ func (b *builder) emitMain(init, load, thread, entryF *ir.Func) {
 	// getopt loop.
 	optC := fb.alloca(tI32)
 	fb.whileLoop("opt", func() value.Value {
-		c := fb.call(rt.getopt, argc, argv, b.strs.get("o:t:d:"))
+		c := fb.call(rt.getopt, argc, argv, b.strs.get("o:t:d:v"))
 		fb.cur.NewStore(c, optC)
 		return fb.cur.NewICmp(enum.IPredNE, c, i32(-1))
 	}, func() {
@@ -784,11 +789,12 @@ func (b *builder) emitMain(init, load, thread, entryF *ir.Func) {
 		oa := fb.loadG(rt.optarg)
 		fb.ifThen("o", fb.cur.NewICmp(enum.IPredEQ, c, i32('o')), func() { fb.cur.NewStore(oa, outPath) })
 		fb.ifThen("d", fb.cur.NewICmp(enum.IPredEQ, c, i32('d')), func() { fb.cur.NewStore(oa, dataPath) })
+		fb.ifThen("v", fb.cur.NewICmp(enum.IPredEQ, c, i32('v')), func() { fb.cur.NewStore(i1(true), verbose) })
 		fb.ifThen("t", fb.cur.NewICmp(enum.IPredEQ, c, i32('t')), func() {
 			fb.cur.NewStore(fb.call(rt.strtol, oa, constant.NewNull(tI8pp), i32(10)), threads)
 		})
 		fb.ifThen("usage", fb.cur.NewICmp(enum.IPredEQ, c, i32('?')), func() {
-			die("usage: PROGRAM [-o RESULTS] [-t THREADS] [-d DATAFILE]\n", 2)
+			die("usage: PROGRAM [-o RESULTS] [-t THREADS] [-d DATAFILE] [-v]\n", 2)
 		})
 	})
 	nt := fb.cur.NewLoad(tI64, threads)
@@ -867,6 +873,9 @@ func (b *builder) emitMain(init, load, thread, entryF *ir.Func) {
 		return fb.cur.NewAdd(fb.cur.NewMul(sec, i64(1e9)), ns)
 	}
 	loopNs := fb.cur.NewSub(nanos(ts2), nanos(ts))
+	fb.ifThen("verbose", fb.cur.NewLoad(tI1, verbose), func() {
+		fb.call(rt.dprintf, i32(2), b.strs.get("loop_ns=%lld threads=%lld steps=%lld\n"), loopNs, nt, fb.loadG(rt.done))
+	})
 	// End record.
 	stop := fb.loadG(rt.stop)
 	b.writeStruct(fb, i32(tagEnd), stop, fb.loadG(rt.done),
