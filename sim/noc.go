@@ -2,7 +2,7 @@ package sim
 
 import (
 	"fmt"
-	"sort"
+	"math/bits"
 
 	"snnc/backend/loihi"
 )
@@ -27,6 +27,7 @@ const (
 )
 
 type packet struct {
+	out       int   // the output port it wants at the router it is in
 	src, dst  int   // core indices
 	axon      int32 // input axon at dst
 	x, y, c   int   // destination tile (global) and core in tile
@@ -89,13 +90,19 @@ type noc struct {
 	seq     int64
 	stats   NoCStats
 	// per step
-	inj     [][]*packet // per core: packets to inject, in AE order
-	injPos  []int
-	aeNext  []int64
-	seFree  []int64
-	queue   []fifo // per core: SE input queue
-	pool    []packet
-	nactive int
+	inj    [][]*packet // per core: packets to inject, in AE order
+	injPos []int
+	aeNext []int64
+	seFree []int64
+	queue  []fifo // per core: SE input queue
+	pool   []packet
+	coreAt [][]int // per router: core index per local port, -1 if none
+	ev     *calendar
+
+	// during run
+	pending, inFlight    int
+	quiet                int64
+	seBusyOut, aeBusyOut []int64
 }
 
 func newNoC(cfg *loihi.ChipConfig, chips int, cores []*core) *noc {
@@ -115,6 +122,16 @@ func newNoC(cfg *loihi.ChipConfig, chips int, cores []*core) *noc {
 	n.aeNext = make([]int64, len(cores))
 	n.seFree = make([]int64, len(cores))
 	n.queue = make([]fifo, len(cores))
+	n.coreAt = make([][]int, len(n.routers))
+	for i := range n.coreAt {
+		n.coreAt[i] = make([]int, cfg.CoresPerTile)
+		for j := range n.coreAt[i] {
+			n.coreAt[i][j] = -1
+		}
+	}
+	for ci, c := range cores {
+		n.coreAt[c.loc.Y*n.w+c.loc.X][c.loc.Core] = ci
+	}
 	return n
 }
 
@@ -156,13 +173,16 @@ func (n *noc) route(r *router, p *packet) int {
 }
 
 // run simulates the step's traffic; ceEnd is every core's compartment
-// engine end. It returns the quiescence cycle and, per core, the SE and AE
-// busy cycles added.
+// engine end. It returns the quiescence cycle and adds, per core, the SE
+// and AE busy cycles.
+//
+// It is event-driven: an element (a core's synapse engine, a router, a
+// core's axon engine) is visited only at the cycles at which its state can
+// change — a packet arriving, a link or engine becoming free, a credit
+// returning — and within a cycle the phases and orders are those stated
+// above, so the outcome equals visiting every element in every cycle
+// (noc_ref_test.go keeps that implementation and checks the two agree).
 func (n *noc) run(ceEnd []int64, seBusy, aeBusy []int64) (int64, error) {
-	cyc := &n.cfg.Cycles
-	occ := int64(cyc.LinkOccupancy)
-	fifoCap := cyc.RouterFIFO
-	qCap := cyc.CoreInQueue
 	quiet := int64(0)
 	for _, e := range ceEnd {
 		quiet = max(quiet, e)
@@ -178,216 +198,439 @@ func (n *noc) run(ceEnd []int64, seBusy, aeBusy []int64) (int64, error) {
 		n.pool = n.pool[:0]
 		return quiet, nil
 	}
-	for _, r := range n.routers { // times are per step: every link is free at cycle 0
+	for _, r := range n.routers {
 		clear(r.busy)
 	}
-	inFlight := 0 // packets in router FIFOs or core queues
-	var active []*router
-	t := int64(0)
-	for iter := 0; ; iter++ {
-		progress := false
-		// 1. Synapse engines.
-		for c := range n.queue {
-			q := &n.queue[c]
-			if len(q.q) == 0 || n.seFree[c] > t || q.q[0].arr > t {
-				continue
-			}
-			p := q.pop()
-			cost := int64(n.cores[c].axCycles[p.axon])
-			n.seFree[c] = t + cost
-			seBusy[c] += cost
-			inFlight--
-			n.stats.Packets++
-			if p.hopsX == 0 && p.hopsY == 0 {
-				n.stats.WithinTile++
-			}
-			n.stats.HopsX += int64(p.hopsX)
-			n.stats.HopsY += int64(p.hopsY)
-			n.stats.ChipCrossings += int64(p.crossings)
-			n.stats.StallCycles += max(0, t-p.emit-p.unloaded)
-			quiet = max(quiet, t+cost)
-			progress = true
+	ev := n.events()
+	ev.reset()
+	n.pending, n.inFlight, n.quiet = pending, 0, quiet
+	n.seBusyOut, n.aeBusyOut = seBusy, aeBusy
+	for c := range n.inj {
+		if len(n.inj[c]) > 0 {
+			ev.wakeAE(c, n.inj[c][0].emit)
 		}
-		// 2. Routers.
-		if len(active) > 1 {
-			sort.Slice(active, func(a, b int) bool { return active[a].id < active[b].id })
+	}
+	for ev.next() {
+		t := ev.t
+		b := ev.cur
+		ev.phase = phaseSE
+		for c := b.se.next(-1); c >= 0; c = b.se.next(c) {
+			n.visitSE(c, t)
 		}
-		keep := active[:0]
-		var woke []*router
-		for _, r := range active {
-			for o := range r.busy {
-				if r.busy[o] > t {
-					continue
-				}
-				best := -1
-				var bp *packet
-				for i := range r.in {
-					f := &r.in[i]
-					if len(f.q) == 0 {
-						continue
-					}
-					h := f.q[0]
-					if h.arr > t || n.route(r, h) != o {
-						continue
-					}
-					if bp == nil || h.inject < bp.inject || (h.inject == bp.inject && h.seq < bp.seq) {
-						best, bp = i, h
-					}
-				}
-				if bp == nil {
-					continue
-				}
-				// Downstream credit.
-				var lat, link int64
-				var dst *fifo
-				var nr *router
-				switch o {
-				case portE, portW:
-					nx := r.x + 1
-					inPort := portW
-					if o == portW {
-						nx, inPort = r.x-1, portE
-					}
-					nr = n.routerAt(nx, r.y)
-					dst = &nr.in[inPort]
-					if len(dst.q) >= fifoCap {
-						continue
-					}
-					lat, link = int64(cyc.HopX), occ
-					if floorDiv(nx, n.cfg.TilesX) != floorDiv(r.x, n.cfg.TilesX) {
-						lat, link = int64(cyc.ChipLink), int64(cyc.ChipLinkOccupy)
-					}
-				case portN, portS:
-					ny := r.y + 1
-					inPort := portS
-					if o == portS {
-						ny, inPort = r.y-1, portN
-					}
-					nr = n.routerAt(r.x, ny)
-					dst = &nr.in[inPort]
-					if len(dst.q) >= fifoCap {
-						continue
-					}
-					lat, link = int64(cyc.HopY), occ
-					if floorDiv(ny, n.cfg.TilesY) != floorDiv(r.y, n.cfg.TilesY) {
-						lat, link = int64(cyc.ChipLink), int64(cyc.ChipLinkOccupy)
-					}
-				default:
-					c := bp.dst
-					dst = &n.queue[c]
-					if len(dst.q) >= qCap {
-						continue
-					}
-					lat, link = int64(cyc.SameTile), occ
-				}
-				r.in[best].pop()
-				bp.arr = t + lat
-				dst.push(bp)
-				r.busy[o] = t + link
-				progress = true
-				if nr != nil {
-					if dst.max > n.stats.MaxFIFO {
-						n.stats.MaxFIFO = dst.max
-					}
-					if !nr.act {
-						nr.act = true
-						woke = append(woke, nr)
-					}
-				} else if dst.max > n.stats.MaxCoreQueue {
-					n.stats.MaxCoreQueue = dst.max
-				}
-			}
-			empty := true
-			for i := range r.in {
-				if len(r.in[i].q) > 0 {
-					empty = false
-					break
-				}
-			}
-			if empty {
-				r.act = false
-			} else {
-				keep = append(keep, r)
-			}
+		ev.phase = phaseRouter
+		for r := b.rt.next(-1); r >= 0; r = b.rt.next(r) {
+			ev.curRouter = r
+			n.visitRouter(n.routers[r], t)
 		}
-		active = append(keep, woke...)
-		// 3. Axon engines.
-		for c := range n.inj {
-			if n.injPos[c] >= len(n.inj[c]) {
-				continue
-			}
-			p := n.inj[c][n.injPos[c]]
-			ready := max(p.emit, n.aeNext[c])
-			if ready > t {
-				continue
-			}
-			loc := n.cores[c].loc
-			r := n.routerAt(loc.X, loc.Y)
-			f := &r.in[portL0+loc.Core]
-			if len(f.q) >= fifoCap {
-				continue
-			}
-			p.inject, p.arr = t, t
-			f.push(p)
-			if f.max > n.stats.MaxFIFO {
-				n.stats.MaxFIFO = f.max
-			}
-			if !r.act {
-				r.act = true
-				active = append(active, r)
-			}
-			n.injPos[c]++
-			n.aeNext[c] = t + max(occ, int64(cyc.PacketForm))
-			aeBusy[c] += max(occ, int64(cyc.PacketForm))
-			pending--
-			inFlight++
-			quiet = max(quiet, n.aeNext[c])
-			progress = true
+		ev.phase = phaseAE
+		for c := b.ae.next(-1); c >= 0; c = b.ae.next(c) {
+			ev.curCore = c
+			n.visitAE(c, t)
 		}
-		if pending == 0 && inFlight == 0 {
+		ev.done()
+		if n.pending == 0 && n.inFlight == 0 {
 			break
 		}
-		if progress {
-			t++
-			continue
-		}
-		// Nothing moved: jump to the next cycle at which something can.
-		next := int64(-1)
-		consider := func(x int64) {
-			if x > t && (next < 0 || x < next) {
-				next = x
-			}
-		}
-		for c := range n.queue {
-			if len(n.queue[c].q) > 0 {
-				consider(n.seFree[c])
-				consider(n.queue[c].q[0].arr)
-			}
-		}
-		for _, r := range active {
-			for i := range r.in {
-				if len(r.in[i].q) > 0 {
-					h := r.in[i].q[0]
-					consider(h.arr)
-					consider(r.busy[n.route(r, h)])
-				}
-			}
-		}
-		for c := range n.inj {
-			if n.injPos[c] < len(n.inj[c]) {
-				consider(max(n.inj[c][n.injPos[c]].emit, n.aeNext[c]))
-			}
-		}
-		if next < 0 {
-			return 0, fmt.Errorf("sim: the network on chip is stuck at cycle %d with %d packets in flight (a back-pressure deadlock: a simulator bug)", t, inFlight)
-		}
-		t = next
+	}
+	if n.pending != 0 || n.inFlight != 0 {
+		return 0, fmt.Errorf("sim: the network on chip is stuck with %d packets in flight and %d to inject (a back-pressure deadlock: a simulator bug)", n.inFlight, n.pending)
 	}
 	for c := range n.inj {
 		n.inj[c] = n.inj[c][:0]
 	}
 	n.pool = n.pool[:0]
-	return quiet, nil
+	return n.quiet, nil
+}
+
+func (n *noc) visitSE(c int, t int64) {
+	q := &n.queue[c]
+	if len(q.q) == 0 {
+		return
+	}
+	ev := n.ev
+	if n.seFree[c] > t {
+		ev.wakeSE(c, n.seFree[c])
+		return
+	}
+	h := q.q[0]
+	if h.arr > t {
+		ev.wakeSE(c, h.arr)
+		return
+	}
+	p := q.pop()
+	cost := int64(n.cores[c].axCycles[p.axon])
+	n.seFree[c] = t + cost
+	n.seBusyOut[c] += cost
+	n.inFlight--
+	n.stats.Packets++
+	if p.hopsX == 0 && p.hopsY == 0 {
+		n.stats.WithinTile++
+	}
+	n.stats.HopsX += int64(p.hopsX)
+	n.stats.HopsY += int64(p.hopsY)
+	n.stats.ChipCrossings += int64(p.crossings)
+	n.stats.StallCycles += max(0, t-p.emit-p.unloaded)
+	n.quiet = max(n.quiet, t+cost)
+	if len(q.q) > 0 {
+		ev.wakeSE(c, n.seFree[c])
+	}
+	// A slot of the queue is free: the ejection port may go on.
+	loc := n.cores[c].loc
+	ev.wakeRouter(n.routerAt(loc.X, loc.Y).id, t)
+}
+
+// upstream returns who fills input port i of router r: a router id, or
+// -1 and a core index for a local port.
+func (n *noc) upstream(r *router, i int) (int, int) {
+	switch i {
+	case portW:
+		return n.routerAt(r.x-1, r.y).id, -1
+	case portE:
+		return n.routerAt(r.x+1, r.y).id, -1
+	case portS:
+		return n.routerAt(r.x, r.y-1).id, -1
+	case portN:
+		return n.routerAt(r.x, r.y+1).id, -1
+	}
+	return -1, n.coreAt[r.id][i-portL0]
+}
+
+func (n *noc) visitRouter(r *router, t int64) {
+	ev := n.ev
+	cyc := &n.cfg.Cycles
+	occ := int64(cyc.LinkOccupancy)
+	fifoCap := cyc.RouterFIFO
+	qCap := cyc.CoreInQueue
+	np := len(r.in)
+	var bestIn [16]int
+	var bestP [16]*packet
+	future := int64(-1)
+	for o := 0; o < np; o++ {
+		bestIn[o] = -1
+	}
+	consider := func(i int) {
+		f := &r.in[i]
+		if len(f.q) == 0 {
+			return
+		}
+		h := f.q[0]
+		if h.arr > t {
+			if future < 0 || h.arr < future {
+				future = h.arr
+			}
+			return
+		}
+		o := h.out
+		if bp := bestP[o]; bp == nil || h.inject < bp.inject || (h.inject == bp.inject && h.seq < bp.seq) {
+			bestIn[o], bestP[o] = i, h
+		}
+	}
+	for i := 0; i < np; i++ {
+		consider(i)
+	}
+	for o := 0; o < np; o++ {
+		bp := bestP[o]
+		if bp == nil {
+			continue
+		}
+		if r.busy[o] > t {
+			ev.wakeRouter(r.id, r.busy[o])
+			continue
+		}
+		var lat, link int64
+		var dst *fifo
+		var nr *router
+		switch o {
+		case portE, portW:
+			nx, inPort := r.x+1, portW
+			if o == portW {
+				nx, inPort = r.x-1, portE
+			}
+			nr = n.routerAt(nx, r.y)
+			dst = &nr.in[inPort]
+			if len(dst.q) >= fifoCap {
+				continue // woken by the credit
+			}
+			lat, link = int64(cyc.HopX), occ
+			if floorDiv(nx, n.cfg.TilesX) != floorDiv(r.x, n.cfg.TilesX) {
+				lat, link = int64(cyc.ChipLink), int64(cyc.ChipLinkOccupy)
+			}
+		case portN, portS:
+			ny, inPort := r.y+1, portS
+			if o == portS {
+				ny, inPort = r.y-1, portN
+			}
+			nr = n.routerAt(r.x, ny)
+			dst = &nr.in[inPort]
+			if len(dst.q) >= fifoCap {
+				continue
+			}
+			lat, link = int64(cyc.HopY), occ
+			if floorDiv(ny, n.cfg.TilesY) != floorDiv(r.y, n.cfg.TilesY) {
+				lat, link = int64(cyc.ChipLink), int64(cyc.ChipLinkOccupy)
+			}
+		default:
+			dst = &n.queue[bp.dst]
+			if len(dst.q) >= qCap {
+				continue // woken when the synapse engine takes a packet
+			}
+			lat, link = int64(cyc.SameTile), occ
+		}
+		i := bestIn[o]
+		r.in[i].pop()
+		bp.arr = t + lat
+		dst.push(bp)
+		r.busy[o] = t + link
+		ev.wakeRouter(r.id, t+link)
+		if nr != nil {
+			bp.out = n.route(nr, bp)
+			if dst.max > n.stats.MaxFIFO {
+				n.stats.MaxFIFO = dst.max
+			}
+			ev.wakeRouter(nr.id, bp.arr)
+		} else {
+			if dst.max > n.stats.MaxCoreQueue {
+				n.stats.MaxCoreQueue = dst.max
+			}
+			ev.wakeSE(bp.dst, bp.arr)
+		}
+		// Credit back to whoever fills input i.
+		if ur, uc := n.upstream(r, i); ur >= 0 {
+			ev.wakeRouter(ur, t)
+		} else if uc >= 0 {
+			ev.wakeAE(uc, t)
+		}
+		// Input i's new head may want a later output in this cycle.
+		if f := &r.in[i]; len(f.q) > 0 {
+			h := f.q[0]
+			if h.arr > t {
+				if future < 0 || h.arr < future {
+					future = h.arr
+				}
+			} else if h.out > o {
+				if b := bestP[h.out]; b == nil || h.inject < b.inject || (h.inject == b.inject && h.seq < b.seq) {
+					bestIn[h.out], bestP[h.out] = i, h
+				}
+			} else {
+				ev.wakeRouter(r.id, t+1)
+			}
+		}
+	}
+	if future >= 0 {
+		ev.wakeRouter(r.id, future)
+	}
+}
+
+func (n *noc) visitAE(c int, t int64) {
+	if n.injPos[c] >= len(n.inj[c]) {
+		return
+	}
+	ev := n.ev
+	cyc := &n.cfg.Cycles
+	p := n.inj[c][n.injPos[c]]
+	ready := max(p.emit, n.aeNext[c])
+	if ready > t {
+		ev.wakeAE(c, ready)
+		return
+	}
+	loc := n.cores[c].loc
+	r := n.routerAt(loc.X, loc.Y)
+	f := &r.in[portL0+loc.Core]
+	if len(f.q) >= cyc.RouterFIFO {
+		return // woken by the credit
+	}
+	p.inject, p.arr = t, t
+	p.out = n.route(r, p)
+	f.push(p)
+	if f.max > n.stats.MaxFIFO {
+		n.stats.MaxFIFO = f.max
+	}
+	step := max(int64(cyc.LinkOccupancy), int64(cyc.PacketForm))
+	n.injPos[c]++
+	n.aeNext[c] = t + step
+	n.aeBusyOut[c] += step
+	n.pending--
+	n.inFlight++
+	n.quiet = max(n.quiet, n.aeNext[c])
+	ev.wakeRouter(r.id, t+1)
+	if n.injPos[c] < len(n.inj[c]) {
+		ev.wakeAE(c, max(n.inj[c][n.injPos[c]].emit, n.aeNext[c]))
+	}
+}
+
+// --- the event calendar ------------------------------------------------------
+
+const (
+	phaseNone = iota
+	phaseSE
+	phaseRouter
+	phaseAE
+)
+
+// bitset is a set of small integers scanned in increasing order.
+type bitset []uint64
+
+func (b bitset) set(i int) { b[i>>6] |= 1 << (uint(i) & 63) }
+
+// next returns the smallest member greater than i, or -1.
+func (b bitset) next(i int) int {
+	i++
+	w := i >> 6
+	if w >= len(b) {
+		return -1
+	}
+	x := b[w] >> (uint(i) & 63)
+	if x != 0 {
+		return i + bits.TrailingZeros64(x)
+	}
+	for w++; w < len(b); w++ {
+		if b[w] != 0 {
+			return w<<6 + bits.TrailingZeros64(b[w])
+		}
+	}
+	return -1
+}
+
+// bucket holds what to visit at one cycle.
+type bucket struct {
+	se, rt, ae bitset
+}
+
+type calendar struct {
+	n         *noc
+	t         int64
+	cur       *bucket
+	phase     int
+	curRouter int
+	curCore   int
+	buckets   map[int64]*bucket
+	times     timeHeap
+	free      []*bucket
+}
+
+func (n *noc) events() *calendar {
+	if n.ev == nil {
+		n.ev = &calendar{n: n, buckets: map[int64]*bucket{}}
+	}
+	return n.ev
+}
+
+func (c *calendar) reset() {
+	for t, b := range c.buckets {
+		c.release(b)
+		delete(c.buckets, t)
+	}
+	c.times = c.times[:0]
+	c.t, c.cur, c.phase = -1, nil, phaseNone
+}
+
+func (c *calendar) release(b *bucket) {
+	clear(b.se)
+	clear(b.rt)
+	clear(b.ae)
+	c.free = append(c.free, b)
+}
+
+func (c *calendar) at(t int64) *bucket {
+	if b, ok := c.buckets[t]; ok {
+		return b
+	}
+	var b *bucket
+	if k := len(c.free); k > 0 {
+		b = c.free[k-1]
+		c.free = c.free[:k-1]
+	} else {
+		nc, nr := len(c.n.cores), len(c.n.routers)
+		b = &bucket{se: make(bitset, (nc+63)/64), rt: make(bitset, (nr+63)/64), ae: make(bitset, (nc+63)/64)}
+	}
+	c.buckets[t] = b
+	c.times.push(t)
+	return b
+}
+
+// Wake-ups at the current cycle go to the next cycle when the element's
+// phase (or its turn within the phase) has passed.
+func (c *calendar) wakeSE(core int, t int64) {
+	if t == c.t && c.phase >= phaseSE {
+		t++
+	}
+	c.at(t).se.set(core)
+}
+
+func (c *calendar) wakeRouter(r int, t int64) {
+	if t == c.t && (c.phase > phaseRouter || (c.phase == phaseRouter && r <= c.curRouter)) {
+		t++
+	}
+	c.at(t).rt.set(r)
+}
+
+func (c *calendar) wakeAE(core int, t int64) {
+	if t == c.t && c.phase == phaseAE && core <= c.curCore {
+		t++
+	}
+	c.at(t).ae.set(core)
+}
+
+// next moves to the earliest cycle with something to visit.
+func (c *calendar) next() bool {
+	if len(c.times) == 0 {
+		return false
+	}
+	c.t = c.times.pop()
+	c.cur = c.buckets[c.t]
+	c.phase = phaseNone
+	c.curRouter, c.curCore = -1, -1
+	return true
+}
+
+// done releases the current cycle's bucket.
+func (c *calendar) done() {
+	delete(c.buckets, c.t)
+	c.release(c.cur)
+	c.cur = nil
+	c.phase = phaseNone
+}
+
+// timeHeap is a min-heap of cycles.
+type timeHeap []int64
+
+func (h *timeHeap) push(t int64) {
+	*h = append(*h, t)
+	a := *h
+	i := len(a) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if a[p] <= a[i] {
+			break
+		}
+		a[p], a[i] = a[i], a[p]
+		i = p
+	}
+}
+
+func (h *timeHeap) pop() int64 {
+	a := *h
+	t := a[0]
+	last := len(a) - 1
+	a[0] = a[last]
+	a = a[:last]
+	i := 0
+	for {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(a) && a[l] < a[m] {
+			m = l
+		}
+		if r < len(a) && a[r] < a[m] {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		a[i], a[m] = a[m], a[i]
+		i = m
+	}
+	*h = a
+	return t
 }
 
 func floorDiv(a, b int) int {
