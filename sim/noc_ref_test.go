@@ -249,7 +249,6 @@ func (n *noc) runCycleByCycle(ceEnd []int64, seBusy, aeBusy []int64) (int64, err
 	return quiet, nil
 }
 
-
 // TestNoCEventDrivenEqualsCycleByCycle runs random traffic through both
 // implementations and requires identical timing and statistics.
 func TestNoCEventDrivenEqualsCycleByCycle(t *testing.T) {
