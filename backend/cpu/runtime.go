@@ -27,8 +27,9 @@ type runtimeDecls struct {
 
 	out, nthreads, bad, stop, done                 *ir.Global
 	errPop, errNeuron, errState, errValue, errStep *ir.Global
-	barCount, barGen, barSleep                     *ir.Global
-	syscall                                        *ir.Func
+	gen, sleepers, quit                            *ir.Global // the step generation (futex word), sleeping workers, exit
+	next, ndone, step                              *ir.Global // per thread the next chunk of its range (one cache line each); chunks done; the step
+	syscall, schedYield                            *ir.Func
 }
 
 func declareRuntime(m *ir.Module) *runtimeDecls {
@@ -80,10 +81,14 @@ func declareRuntime(m *ir.Module) *runtimeDecls {
 	r.errState = g("snnc.err.state", tI32)
 	r.errValue = g("snnc.err.value", tI64) // the bits of the float64
 	r.errStep = g("snnc.err.step", tI64)
-	r.barCount = g("snnc.bar.count", tI32)
-	r.barGen = g("snnc.bar.gen", tI32)
-	r.barSleep = g("snnc.bar.sleepers", tI32)
-	r.barCount.Align, r.barGen.Align, r.barSleep.Align = 64, 64, 64
+	r.gen = g("snnc.gen", tI32)
+	r.sleepers = g("snnc.sleepers", tI32)
+	r.quit = g("snnc.quit", tI32)
+	r.next = g("snnc.next", arrayOf(8*maxThreads, tI64))
+	r.ndone = g("snnc.ndone", tI64)
+	r.step = g("snnc.step", tI64)
+	r.gen.Align, r.next.Align, r.ndone.Align = 64, 64, 64
+	r.schedYield = d("sched_yield", tI32)
 	r.syscall = d("syscall", tI64, tI64)
 	r.syscall.Sig.Variadic = true
 	return r
@@ -510,8 +515,33 @@ func (b *builder) emitFindError() *ir.Func {
 
 func isX86() bool { return true } // amd64 is the target the backend is tested on; see setTarget
 
-// barrierSpins is how many times a waiting thread polls before it sleeps.
-const barrierSpins = 300
+// Threads share each step's neuron updates through chunks: the
+// populations are cut into chunks of chunkBlocks blocks (fixed boundaries,
+// so a neuron's arithmetic never depends on who computes it), and thread t
+// of T owns chunks [t·C/T, (t+1)·C/T), which it claims in order from its
+// own counter — the same neurons every step, so their data stays in its
+// core's cache. A thread that has finished its own chunks takes chunks
+// from another's range while two or more are left; the main thread, once
+// it has waited a while for the last ones, takes any. A worker the OS has
+// descheduled therefore delays nobody: on a loaded machine the program
+// degrades toward one thread instead of stalling. The main thread waits
+// until every chunk is done, runs the serial part and publishes the next
+// step by bumping a generation word that idle workers poll, then sleep on
+// (futex).
+
+// chunkBlocks is the size of a chunk in blocks of blockSize neurons.
+const chunkBlocks = 1
+
+// maxThreads bounds the threads (the per-thread claim counters).
+const maxThreads = 256
+
+// workerSpins is how many times an idle worker polls before it sleeps;
+// mainSpins how many times the main thread polls for the last chunks
+// before it takes them itself or yields its core.
+const (
+	workerSpins = 2000
+	mainSpins   = 500
+)
 
 // Linux futex constants.
 const (
@@ -520,121 +550,238 @@ const (
 	futexWakePrivate = 129
 )
 
-// emitBarrier emits void @snnc.barrier(): a counting barrier over
-// snnc.nthreads threads. A waiting thread polls the generation word, then
-// sleeps on it (futex), so that an oversubscribed machine is not burnt by
-// spinning; the last thread to arrive bumps the generation and wakes the
-// sleepers, if any.
-func (b *builder) emitBarrier() *ir.Func {
-	f := b.m.NewFunc("snnc.barrier", tVoid)
+// chunk is a range of one population's neurons.
+type chunk struct{ pop, lo, hi int }
+
+// chunks returns the chunks of every population, in population order.
+func (b *builder) chunks() []chunk {
+	var cs []chunk
+	for i, p := range b.pops {
+		size := chunkBlocks * blockSize
+		for lo := 0; lo < p.pad; lo += size {
+			cs = append(cs, chunk{i, lo, min(lo+size, p.pad)})
+		}
+	}
+	return cs
+}
+
+func atomicLoad(blk *ir.Block, t types.Type, g value.Value, o enum.AtomicOrdering) value.Value {
+	l := blk.NewLoad(t, g)
+	l.Atomic, l.Ordering = true, o
+	l.Align = ir.Align(elemSize(t))
+	return l
+}
+
+func atomicStore(blk *ir.Block, v, g value.Value, o enum.AtomicOrdering) {
+	st := blk.NewStore(v, g)
+	st.Atomic, st.Ordering = true, o
+	st.Align = ir.Align(elemSize(v.Type()))
+}
+
+// pause emits a spin-wait hint.
+func (b *builder) pause(blk *ir.Block) {
+	if b.rt.pause != nil {
+		blk.NewCall(b.rt.pause)
+	}
+}
+
+// emitWork emits void @snnc.work(i64 tid, i64 nt, i64 minLeft): claim
+// and run the chunks of thread tid's range, then those of the others'
+// ranges while at least minLeft are unclaimed there.
+func (b *builder) emitWork() *ir.Func {
+	rt := b.rt
+	tid, nt, minLeft := ir.NewParam("tid", tI64), ir.NewParam("nt", tI64), ir.NewParam("minleft", tI64)
+	f := b.m.NewFunc("snnc.work", tVoid, tid, nt, minLeft)
 	defAttrs(f, enum.FuncAttrNoInline)
 	fb := newFB(f)
-	rt := b.rt
-	atomicLoad := func(blk *ir.Block, g *ir.Global, o enum.AtomicOrdering) value.Value {
-		l := blk.NewLoad(tI32, g)
-		l.Atomic, l.Ordering, l.Align = true, o, 4
-		return l
+	cs := b.chunks()
+	nc := i64(int64(len(cs)))
+	pops := make([]float64, len(cs))
+	los := make([]int64, len(cs))
+	his := make([]int64, len(cs))
+	for i, c := range cs {
+		pops[i], los[i], his[i] = float64(c.pop), int64(c.lo), int64(c.hi)
 	}
-	n := fb.cur.NewTrunc(fb.loadG(rt.nthreads), tI32)
-	single := fb.block("single")
-	multi := fb.block("multi")
-	fb.cur.NewCondBr(fb.cur.NewICmp(enum.IPredSLE, n, i32(1)), single, multi)
-	single.NewRet(nil)
-	gen := atomicLoad(multi, rt.barGen, enum.AtomicOrderingAcquire)
-	c := multi.NewAtomicRMW(enum.AtomicOpAdd, rt.barCount, i32(1), enum.AtomicOrderingAcquireRelease)
-	last := fb.block("last")
-	wait := fb.block("wait")
-	multi.NewCondBr(multi.NewICmp(enum.IPredEQ, c, multi.NewSub(n, i32(1))), last, wait)
-	// The last thread: reset the count, bump the generation, wake sleepers.
-	st := last.NewStore(i32(0), rt.barCount)
-	st.Atomic, st.Ordering, st.Align = true, enum.AtomicOrderingMonotonic, 4
-	last.NewAtomicRMW(enum.AtomicOpAdd, rt.barGen, i32(1), enum.AtomicOrderingSequentiallyConsistent)
-	sleepers := atomicLoad(last, rt.barSleep, enum.AtomicOrderingSequentiallyConsistent)
-	wake := fb.block("wake")
-	ret := fb.block("ret")
-	last.NewCondBr(last.NewICmp(enum.IPredNE, sleepers, i32(0)), wake, ret)
-	wake.NewCall(rt.syscall, i64(sysFutex), wake.NewBitCast(rt.barGen, tI8p), i64(futexWakePrivate), i64(1<<31-1))
-	wake.NewBr(ret)
-	ret.NewRet(nil)
-	// The others: poll, then sleep.
-	spin := fb.block("spin")
-	wait.NewBr(spin)
-	polls := spin.NewPhi(ir.NewIncoming(i64(0), wait))
-	g2 := atomicLoad(spin, rt.barGen, enum.AtomicOrderingAcquire)
-	again := fb.block("again")
-	spin.NewCondBr(spin.NewICmp(enum.IPredNE, g2, gen), ret, again)
-	pause := fb.block("pause")
-	sleep := fb.block("sleep")
-	again.NewCondBr(again.NewICmp(enum.IPredSLT, polls, i64(barrierSpins)), pause, sleep)
-	if rt.pause != nil {
-		pause.NewCall(rt.pause)
+	popOf := b.data.values("snnc.chunk.pop", tI32, pops)
+	loOf := b.data.ints("snnc.chunk.lo", tI64, los)
+	hiOf := b.data.ints("snnc.chunk.hi", tI64, his)
+	// runChunk runs chunk c of the current step.
+	runChunk := func(c value.Value) {
+		k := atomicLoad(fb.cur, tI64, rt.step, enum.AtomicOrderingMonotonic)
+		pop := fb.load(tI32, popOf, c)
+		lo, hi := fb.load(tI64, loOf, c), fb.load(tI64, hiOf, c)
+		done := fb.block("ran")
+		var cases []*ir.Case
+		var results []*ir.Incoming
+		for i, p := range b.pops {
+			blk := fb.block("pop")
+			r := blk.NewCall(p.step, k, lo, hi)
+			blk.NewBr(done)
+			cases = append(cases, ir.NewCase(i32(int64(i)), blk))
+			results = append(results, ir.NewIncoming(r, blk))
+		}
+		def := fb.block("nopop")
+		def.NewBr(done)
+		results = append(results, ir.NewIncoming(i32(0), def))
+		fb.cur.NewSwitch(pop, def, cases...)
+		fb.cur = done
+		r := done.NewPhi(results...)
+		// The non-finite flag is set before the chunk counts as done, so
+		// that the main thread sees it in the serial part.
+		fb.ifThen("bad", fb.cur.NewICmp(enum.IPredNE, r, i32(0)), func() {
+			fb.cur.NewAtomicRMW(enum.AtomicOpOr, rt.bad, i32(1), enum.AtomicOrderingMonotonic)
+		})
+		fb.cur.NewAtomicRMW(enum.AtomicOpAdd, rt.ndone, i64(1), enum.AtomicOrderingRelease)
 	}
-	p1 := pause.NewAdd(polls, i64(1))
-	pause.NewBr(spin)
-	polls.Incs = append(polls.Incs, ir.NewIncoming(p1, pause))
-	sleep.NewAtomicRMW(enum.AtomicOpAdd, rt.barSleep, i32(1), enum.AtomicOrderingSequentiallyConsistent)
-	check := fb.block("check")
-	sleep.NewBr(check)
-	g3 := atomicLoad(check, rt.barGen, enum.AtomicOrderingSequentiallyConsistent)
-	doWait := fb.block("futex")
-	woke := fb.block("woke")
-	check.NewCondBr(check.NewICmp(enum.IPredNE, g3, gen), woke, doWait)
-	doWait.NewCall(rt.syscall, i64(sysFutex), doWait.NewBitCast(rt.barGen, tI8p), i64(futexWaitPrivate), doWait.NewSExt(gen, tI64), constant.NewNull(tI8p))
-	doWait.NewBr(check)
-	woke.NewAtomicRMW(enum.AtomicOpSub, rt.barSleep, i32(1), enum.AtomicOrderingSequentiallyConsistent)
-	woke.NewRet(nil)
+	counter := func(u value.Value) value.Value { // &next[u·8]: one cache line each
+		return fb.elemPtr(rt.next, tI64, fb.cur.NewMul(u, i64(8)))
+	}
+	rangeEnd := func(u value.Value) value.Value {
+		return fb.cur.NewSDiv(fb.cur.NewMul(fb.cur.NewAdd(u, i64(1)), nc), nt)
+	}
+	idx := fb.alloca(tI64)
+	// Own range.
+	own, ownEnd := counter(tid), rangeEnd(tid)
+	fb.whileLoop("own", func() value.Value {
+		c := fb.cur.NewAtomicRMW(enum.AtomicOpAdd, own, i64(1), enum.AtomicOrderingAcquireRelease)
+		fb.cur.NewStore(c, idx)
+		return fb.cur.NewICmp(enum.IPredSLT, c, ownEnd)
+	}, func() { runChunk(fb.cur.NewLoad(tI64, idx)) })
+	// The others' ranges.
+	fb.loop("victim", i64(1), nt, nil, func(v value.Value, _ []value.Value) []value.Value {
+		u := fb.cur.NewSRem(fb.cur.NewAdd(tid, v), nt)
+		cnt, end := counter(u), rangeEnd(u)
+		fb.whileLoop("steal", func() value.Value {
+			left := fb.cur.NewSub(end, atomicLoad(fb.cur, tI64, cnt, enum.AtomicOrderingMonotonic))
+			enough := fb.cur.NewICmp(enum.IPredSGE, left, minLeft)
+			claimed := fb.block("try")
+			no := fb.block("no")
+			join := fb.block("tried")
+			fb.cur.NewCondBr(enough, claimed, no)
+			c := claimed.NewAtomicRMW(enum.AtomicOpAdd, cnt, i64(1), enum.AtomicOrderingAcquireRelease)
+			claimed.NewStore(c, idx)
+			got := claimed.NewICmp(enum.IPredSLT, c, end)
+			claimed.NewBr(join)
+			no.NewBr(join)
+			fb.cur = join
+			return join.NewPhi(ir.NewIncoming(got, claimed), ir.NewIncoming(i1(false), no))
+		}, func() { runChunk(fb.cur.NewLoad(tI64, idx)) })
+		return nil
+	})
+	fb.cur.NewRet(nil)
 	return f
 }
 
-// emitThread emits void @snnc.thread(i64 tid): the step loop of one
-// thread. Every population's neurons are split into ranges of whole
-// blocks; thread 0 also runs the serial part between two barriers.
-func (b *builder) emitThread(serial, barrier *ir.Func) *ir.Func {
+// emitWorker emits void @snnc.worker(i64 tid): wait for a new generation
+// (poll, then futex), then work; until snnc.quit.
+func (b *builder) emitWorker(work *ir.Func) *ir.Func {
+	rt := b.rt
 	tid := ir.NewParam("tid", tI64)
-	f := b.m.NewFunc("snnc.thread", tVoid, tid)
+	f := b.m.NewFunc("snnc.worker", tVoid, tid)
 	defAttrs(f)
 	fb := newFB(f)
-	nt := fb.loadG(b.rt.nthreads)
-	type rng struct{ lo, hi value.Value }
-	ranges := make([]rng, len(b.pops))
-	for i, p := range b.pops {
-		blocks := int64((p.pad + blockSize - 1) / blockSize)
-		bl := func(t value.Value) value.Value {
-			return fb.cur.NewSDiv(fb.cur.NewMul(t, i64(blocks)), nt)
-		}
-		lo := fb.cur.NewMul(bl(tid), i64(blockSize))
-		var hi value.Value = fb.cur.NewMul(bl(fb.cur.NewAdd(tid, i64(1))), i64(blockSize))
-		hi = fb.cur.NewSelect(fb.cur.NewICmp(enum.IPredSLT, hi, i64(int64(p.pad))), hi, i64(int64(p.pad)))
-		ranges[i] = rng{lo, hi}
+	seen := fb.alloca(tI32)
+	fb.cur.NewStore(i32(0), seen)
+	loop := fb.block("loop")
+	fb.cur.NewBr(loop)
+	fb.cur = loop
+	// Poll.
+	polls := fb.alloca(tI64)
+	fb.cur.NewStore(i64(0), polls)
+	changed := func() value.Value {
+		return fb.cur.NewICmp(enum.IPredNE, atomicLoad(fb.cur, tI32, rt.gen, enum.AtomicOrderingAcquire), fb.cur.NewLoad(tI32, seen))
 	}
-	isMain := fb.cur.NewICmp(enum.IPredEQ, tid, i64(0))
-	stepsLeft := fb.block("steps")
+	fb.whileLoop("poll", func() value.Value {
+		c := changed()
+		n := fb.cur.NewLoad(tI64, polls)
+		return fb.cur.NewAnd(fb.cur.NewXor(c, i1(true)), fb.cur.NewICmp(enum.IPredSLT, n, i64(workerSpins)))
+	}, func() {
+		b.pause(fb.cur)
+		fb.cur.NewStore(fb.cur.NewAdd(fb.cur.NewLoad(tI64, polls), i64(1)), polls)
+	})
+	// Sleep while the generation has not changed.
+	fb.ifThen("sleep", fb.cur.NewXor(changed(), i1(true)), func() {
+		fb.cur.NewAtomicRMW(enum.AtomicOpAdd, rt.sleepers, i32(1), enum.AtomicOrderingSequentiallyConsistent)
+		fb.whileLoop("futex", func() value.Value {
+			g := atomicLoad(fb.cur, tI32, rt.gen, enum.AtomicOrderingSequentiallyConsistent)
+			return fb.cur.NewICmp(enum.IPredEQ, g, fb.cur.NewLoad(tI32, seen))
+		}, func() {
+			fb.cur.NewCall(rt.syscall, i64(sysFutex), fb.cur.NewBitCast(rt.gen, tI8p), i64(futexWaitPrivate), fb.cur.NewSExt(fb.cur.NewLoad(tI32, seen), tI64), constant.NewNull(tI8p))
+		})
+		fb.cur.NewAtomicRMW(enum.AtomicOpSub, rt.sleepers, i32(1), enum.AtomicOrderingSequentiallyConsistent)
+	})
+	fb.cur.NewStore(atomicLoad(fb.cur, tI32, rt.gen, enum.AtomicOrderingAcquire), seen)
+	quit := fb.cur.NewICmp(enum.IPredNE, atomicLoad(fb.cur, tI32, rt.quit, enum.AtomicOrderingAcquire), i32(0))
+	body := fb.block("work")
 	exit := fb.block("exit")
-	pre := fb.cur
-	pre.NewCondBr(fb.cur.NewICmp(enum.IPredSGT, i64(b.steps), i64(0)), stepsLeft, exit)
-	fb.cur = stepsLeft
-	kv := stepsLeft.NewPhi(ir.NewIncoming(i64(0), pre))
-	var bad value.Value = i32(0)
-	for i, p := range b.pops {
-		r := fb.call(p.step, kv, ranges[i].lo, ranges[i].hi)
-		bad = fb.cur.NewOr(bad, r)
-	}
-	fb.ifThen("bad", fb.cur.NewICmp(enum.IPredNE, bad, i32(0)), func() {
-		fb.cur.NewAtomicRMW(enum.AtomicOpOr, b.rt.bad, i32(1), enum.AtomicOrderingMonotonic)
-	})
-	fb.call(barrier)
-	fb.ifThen("serial", isMain, func() {
-		s := fb.call(serial, kv)
-		fb.cur.NewStore(s, b.rt.stop)
-	})
-	fb.call(barrier)
-	latch := fb.cur
-	k1 := latch.NewAdd(kv, i64(1))
-	kv.Incs = append(kv.Incs, ir.NewIncoming(k1, latch))
-	stop := latch.NewICmp(enum.IPredNE, latch.NewLoad(tI32, b.rt.stop), i32(0))
-	more := latch.NewAnd(latch.NewXor(stop, i1(true)), latch.NewICmp(enum.IPredSLT, k1, i64(b.steps)))
-	latch.NewCondBr(more, stepsLeft, exit)
+	fb.cur.NewCondBr(quit, exit, body)
+	fb.cur = body
+	fb.cur.NewCall(work, tid, fb.loadG(rt.nthreads), i64(2))
+	fb.cur.NewBr(loop)
 	exit.NewRet(nil)
+	return f
+}
+
+// publish emits the start of a new generation: wake the sleeping workers.
+func (b *builder) publish(fb *fb) {
+	rt := b.rt
+	fb.cur.NewAtomicRMW(enum.AtomicOpAdd, rt.gen, i32(1), enum.AtomicOrderingSequentiallyConsistent)
+	sl := atomicLoad(fb.cur, tI32, rt.sleepers, enum.AtomicOrderingSequentiallyConsistent)
+	fb.ifThen("wake", fb.cur.NewICmp(enum.IPredNE, sl, i32(0)), func() {
+		fb.cur.NewCall(rt.syscall, i64(sysFutex), fb.cur.NewBitCast(rt.gen, tI8p), i64(futexWakePrivate), i64(1<<31-1))
+	})
+}
+
+// emitRunSteps emits void @snnc.run(): the step loop of the main thread.
+func (b *builder) emitRunSteps(serial, work *ir.Func) *ir.Func {
+	rt := b.rt
+	f := b.m.NewFunc("snnc.run", tVoid)
+	defAttrs(f)
+	fb := newFB(f)
+	nchunks := int64(len(b.chunks()))
+	nt := fb.loadG(rt.nthreads)
+	fb.loop("step", i64(0), i64(b.steps), nil, func(k value.Value, _ []value.Value) []value.Value {
+		atomicStore(fb.cur, k, rt.step, enum.AtomicOrderingMonotonic)
+		atomicStore(fb.cur, i64(0), rt.ndone, enum.AtomicOrderingMonotonic)
+		fb.loop("reset", i64(0), nt, nil, func(t value.Value, _ []value.Value) []value.Value {
+			start := fb.cur.NewSDiv(fb.cur.NewMul(t, i64(nchunks)), nt)
+			atomicStore(fb.cur, start, fb.elemPtr(rt.next, tI64, fb.cur.NewMul(t, i64(8))), enum.AtomicOrderingRelease)
+			return nil
+		})
+		b.publish(fb)
+		fb.cur.NewCall(work, i64(0), nt, i64(2))
+		// Wait for the chunks other threads are still computing.
+		polls := fb.alloca(tI64)
+		fb.cur.NewStore(i64(0), polls)
+		fb.whileLoop("wait", func() value.Value {
+			return fb.cur.NewICmp(enum.IPredSLT, atomicLoad(fb.cur, tI64, rt.ndone, enum.AtomicOrderingAcquire), i64(nchunks))
+		}, func() {
+			n := fb.cur.NewLoad(tI64, polls)
+			fb.cur.NewStore(fb.cur.NewAdd(n, i64(1)), polls)
+			spin := fb.block("spin")
+			yield := fb.block("yield")
+			next := fb.block("next")
+			fb.cur.NewCondBr(fb.cur.NewICmp(enum.IPredSLT, n, i64(mainSpins)), spin, yield)
+			b.pause(spin)
+			spin.NewBr(next)
+			// Waited long enough: take what is left, or give the core to
+			// whoever computes it.
+			yield.NewCall(work, i64(0), nt, i64(1))
+			yield.NewCall(rt.schedYield)
+			yield.NewBr(next)
+			fb.cur = next
+		})
+		stop := fb.cur.NewCall(serial, k)
+		fb.cur.NewStore(stop, rt.stop)
+		// Leave the loop on a stop.
+		cont := fb.block("cont")
+		brk := fb.block("break")
+		fb.cur.NewCondBr(fb.cur.NewICmp(enum.IPredNE, stop, i32(0)), brk, cont)
+		brk.NewRet(nil)
+		fb.cur = cont
+		return nil
+	})
+	fb.cur.NewRet(nil)
 	return f
 }
 
@@ -735,8 +882,9 @@ func (b *builder) emitRuntime() error {
 		findErr = b.emitFindError()
 	}
 	serial := b.emitSerial(sample, findErr)
-	barrier := b.emitBarrier()
-	thread := b.emitThread(serial, barrier)
+	work := b.emitWork()
+	worker := b.emitWorker(work)
+	runSteps := b.emitRunSteps(serial, work)
 	init := b.emitInit(sample)
 	var load *ir.Func
 	if len(b.data.side) > 0 {
@@ -748,10 +896,10 @@ func (b *builder) emitRuntime() error {
 	defAttrs(entryF)
 	{
 		fb := newFB(entryF)
-		fb.call(thread, fb.cur.NewPtrToInt(arg, tI64))
+		fb.call(worker, fb.cur.NewPtrToInt(arg, tI64))
 		fb.cur.NewRet(constant.NewNull(tI8p))
 	}
-	b.emitMain(init, load, thread, entryF)
+	b.emitMain(init, load, runSteps, entryF)
 	return nil
 }
 
@@ -760,7 +908,7 @@ func (b *builder) emitRuntime() error {
 // compiled-in count, 0 = online CPUs), -d FILE (the data file; default the
 // executable's path + ".data"), -v (print the step loop's wall time in ns,
 // the threads and the steps done to standard error).
-func (b *builder) emitMain(init, load, thread, entryF *ir.Func) {
+func (b *builder) emitMain(init, load, runSteps, entryF *ir.Func) {
 	argc, argv := ir.NewParam("argc", tI32), ir.NewParam("argv", tI8pp)
 	f := b.m.NewFunc("main", tI32, argc, argv)
 	fb := newFB(f)
@@ -807,6 +955,7 @@ func (b *builder) emitMain(init, load, thread, entryF *ir.Func) {
 		maxBlocks = max(maxBlocks, int64((p.pad+blockSize-1)/blockSize))
 	}
 	nt = fb.cur.NewLoad(tI64, threads)
+	maxBlocks = min(maxBlocks, maxThreads)
 	fb.ifThen("cap", fb.cur.NewICmp(enum.IPredSGT, nt, i64(maxBlocks)), func() { fb.cur.NewStore(i64(maxBlocks), threads) })
 	nt = fb.cur.NewLoad(tI64, threads)
 	fb.cur.NewStore(nt, rt.nthreads)
@@ -859,7 +1008,9 @@ func (b *builder) emitMain(init, load, thread, entryF *ir.Func) {
 		fb.call(rt.pthreadCreate, fb.cur.NewGetElementPtr(tI64, tids, i), constant.NewNull(tI8p), entryF, fb.cur.NewIntToPtr(i, tI8p))
 		return nil
 	})
-	fb.call(thread, i64(0))
+	fb.call(runSteps)
+	atomicStore(fb.cur, i32(1), rt.quit, enum.AtomicOrderingRelease)
+	b.publish(fb)
 	fb.loop("join", i64(1), nt, nil, func(i value.Value, _ []value.Value) []value.Value {
 		fb.call(rt.pthreadJoin, fb.cur.NewLoad(tI64, fb.cur.NewGetElementPtr(tI64, tids, i)), constant.NewNull(tI8pp))
 		return nil
