@@ -41,25 +41,37 @@ type packet struct {
 	crossings int
 }
 
+// fifo is a packet queue (a ring that grows as needed).
 type fifo struct {
-	q   []*packet
-	max int
+	buf  []*packet
+	h, c int
+	max  int
 }
 
+func (f *fifo) n() int { return f.c }
+
+func (f *fifo) head() *packet { return f.buf[f.h] }
+
 func (f *fifo) push(p *packet) {
-	f.q = append(f.q, p)
-	if len(f.q) > f.max {
-		f.max = len(f.q)
+	if f.c == len(f.buf) {
+		nb := make([]*packet, max(4, 2*len(f.buf)))
+		for i := 0; i < f.c; i++ {
+			nb[i] = f.buf[(f.h+i)&(len(f.buf)-1)]
+		}
+		f.buf, f.h = nb, 0
+	}
+	f.buf[(f.h+f.c)&(len(f.buf)-1)] = p
+	f.c++
+	if f.c > f.max {
+		f.max = f.c
 	}
 }
 
 func (f *fifo) pop() *packet {
-	p := f.q[0]
-	f.q[0] = nil
-	f.q = f.q[1:]
-	if len(f.q) == 0 {
-		f.q = f.q[:0:0]
-	}
+	p := f.buf[f.h]
+	f.buf[f.h] = nil
+	f.h = (f.h + 1) & (len(f.buf) - 1)
+	f.c--
 	return p
 }
 
@@ -69,6 +81,13 @@ type router struct {
 	in   []fifo  // per input port
 	busy []int64 // per output port: link free at this cycle
 	act  bool
+	mask uint16 // input ports with packets (event-driven run)
+	// Per output port, fixed by the geometry: where it leads.
+	outNext []*router // nil for local ports
+	outIn   []int     // input port at the next router
+	outLat  []int64
+	outLink []int64
+	outCore []int // local ports: core index, -1 if none
 }
 
 // NoCStats are the network's counters over a run.
@@ -131,6 +150,41 @@ func newNoC(cfg *loihi.ChipConfig, chips int, cores []*core) *noc {
 	}
 	for ci, c := range cores {
 		n.coreAt[c.loc.Y*n.w+c.loc.X][c.loc.Core] = ci
+	}
+	cyc := &cfg.Cycles
+	for _, r := range n.routers {
+		np := len(r.in)
+		r.outNext, r.outIn = make([]*router, np), make([]int, np)
+		r.outLat, r.outLink, r.outCore = make([]int64, np), make([]int64, np), make([]int, np)
+		for o := 0; o < np; o++ {
+			r.outCore[o] = -1
+			x, y := r.x, r.y
+			switch o {
+			case portE:
+				x++
+			case portW:
+				x--
+			case portN:
+				y++
+			case portS:
+				y--
+			default:
+				r.outCore[o] = n.coreAt[r.id][o-portL0]
+				r.outLat[o], r.outLink[o] = int64(cyc.SameTile), int64(cyc.LinkOccupancy)
+				continue
+			}
+			if x < 0 || y < 0 || x >= n.w || y >= n.h {
+				continue
+			}
+			r.outNext[o], r.outIn[o] = n.routerAt(x, y), inPortOf(o)
+			r.outLat[o], r.outLink[o] = int64(cyc.HopX), int64(cyc.LinkOccupancy)
+			if o == portN || o == portS {
+				r.outLat[o] = int64(cyc.HopY)
+			}
+			if floorDiv(x, cfg.TilesX) != floorDiv(r.x, cfg.TilesX) || floorDiv(y, cfg.TilesY) != floorDiv(r.y, cfg.TilesY) {
+				r.outLat[o], r.outLink[o] = int64(cyc.ChipLink), int64(cyc.ChipLinkOccupy)
+			}
+		}
 	}
 	return n
 }
@@ -244,7 +298,7 @@ func (n *noc) run(ceEnd []int64, seBusy, aeBusy []int64) (int64, error) {
 
 func (n *noc) visitSE(c int, t int64) {
 	q := &n.queue[c]
-	if len(q.q) == 0 {
+	if q.n() == 0 {
 		return
 	}
 	ev := n.ev
@@ -252,7 +306,7 @@ func (n *noc) visitSE(c int, t int64) {
 		ev.wakeSE(c, n.seFree[c])
 		return
 	}
-	h := q.q[0]
+	h := q.head()
 	if h.arr > t {
 		ev.wakeSE(c, h.arr)
 		return
@@ -271,7 +325,7 @@ func (n *noc) visitSE(c int, t int64) {
 	n.stats.ChipCrossings += int64(p.crossings)
 	n.stats.StallCycles += max(0, t-p.emit-p.unloaded)
 	n.quiet = max(n.quiet, t+cost)
-	if len(q.q) > 0 {
+	if q.n() > 0 {
 		ev.wakeSE(c, n.seFree[c])
 	}
 	// A slot of the queue is free: the ejection port may go on.
@@ -295,95 +349,54 @@ func (n *noc) upstream(r *router, i int) (int, int) {
 	return -1, n.coreAt[r.id][i-portL0]
 }
 
+// downstream returns where output o of router r leads: the FIFO (a
+// router's input or a core's queue) and its capacity.
+func (n *noc) downstream(r *router, o int) (*fifo, int) {
+	if nr := r.outNext[o]; nr != nil {
+		return &nr.in[r.outIn[o]], n.cfg.Cycles.RouterFIFO
+	}
+	return &n.queue[r.outCore[o]], n.cfg.Cycles.CoreInQueue
+}
+
+func older(a, b *packet) bool { return a.inject < b.inject || (a.inject == b.inject && a.seq < b.seq) }
+
 func (n *noc) visitRouter(r *router, t int64) {
 	ev := n.ev
-	cyc := &n.cfg.Cycles
-	occ := int64(cyc.LinkOccupancy)
-	fifoCap := cyc.RouterFIFO
-	qCap := cyc.CoreInQueue
 	np := len(r.in)
-	var bestIn [16]int
+	var bestIn [16]int8
 	var bestP [16]*packet
-	future := int64(-1)
-	for o := 0; o < np; o++ {
-		bestIn[o] = -1
-	}
-	consider := func(i int) {
-		f := &r.in[i]
-		if len(f.q) == 0 {
-			return
-		}
-		h := f.q[0]
+	for m := r.mask; m != 0; m &= m - 1 {
+		i := bits.TrailingZeros16(m)
+		h := r.in[i].head()
 		if h.arr > t {
-			if future < 0 || h.arr < future {
-				future = h.arr
-			}
-			return
+			continue
 		}
-		o := h.out
-		if bp := bestP[o]; bp == nil || h.inject < bp.inject || (h.inject == bp.inject && h.seq < bp.seq) {
-			bestIn[o], bestP[o] = i, h
+		if b := bestP[h.out]; b == nil || older(h, b) {
+			bestIn[h.out], bestP[h.out] = int8(i), h
 		}
-	}
-	for i := 0; i < np; i++ {
-		consider(i)
 	}
 	for o := 0; o < np; o++ {
 		bp := bestP[o]
-		if bp == nil {
+		if bp == nil || r.busy[o] > t {
 			continue
 		}
-		if r.busy[o] > t {
-			ev.wakeRouter(r.id, r.busy[o])
-			continue
+		dst, capacity := n.downstream(r, o)
+		if dst.n() >= capacity {
+			continue // woken by the credit
 		}
-		var lat, link int64
-		var dst *fifo
-		var nr *router
-		switch o {
-		case portE, portW:
-			nx, inPort := r.x+1, portW
-			if o == portW {
-				nx, inPort = r.x-1, portE
-			}
-			nr = n.routerAt(nx, r.y)
-			dst = &nr.in[inPort]
-			if len(dst.q) >= fifoCap {
-				continue // woken by the credit
-			}
-			lat, link = int64(cyc.HopX), occ
-			if floorDiv(nx, n.cfg.TilesX) != floorDiv(r.x, n.cfg.TilesX) {
-				lat, link = int64(cyc.ChipLink), int64(cyc.ChipLinkOccupy)
-			}
-		case portN, portS:
-			ny, inPort := r.y+1, portS
-			if o == portS {
-				ny, inPort = r.y-1, portN
-			}
-			nr = n.routerAt(r.x, ny)
-			dst = &nr.in[inPort]
-			if len(dst.q) >= fifoCap {
-				continue
-			}
-			lat, link = int64(cyc.HopY), occ
-			if floorDiv(ny, n.cfg.TilesY) != floorDiv(r.y, n.cfg.TilesY) {
-				lat, link = int64(cyc.ChipLink), int64(cyc.ChipLinkOccupy)
-			}
-		default:
-			dst = &n.queue[bp.dst]
-			if len(dst.q) >= qCap {
-				continue // woken when the synapse engine takes a packet
-			}
-			lat, link = int64(cyc.SameTile), occ
+		nr, lat, link := r.outNext[o], r.outLat[o], r.outLink[o]
+		i := int(bestIn[o])
+		f := &r.in[i]
+		f.pop()
+		if f.n() == 0 {
+			r.mask &^= 1 << uint(i)
 		}
-		i := bestIn[o]
-		r.in[i].pop()
 		bp.arr = t + lat
 		dst.push(bp)
 		r.busy[o] = t + link
-		ev.wakeRouter(r.id, t+link)
 		if nr != nil {
 			bp.out = n.route(nr, bp)
+			nr.mask |= 1 << uint(r.outIn[o])
 			if dst.max > n.stats.MaxFIFO {
 				n.stats.MaxFIFO = dst.max
 			}
@@ -401,24 +414,53 @@ func (n *noc) visitRouter(r *router, t int64) {
 			ev.wakeAE(uc, t)
 		}
 		// Input i's new head may want a later output in this cycle.
-		if f := &r.in[i]; len(f.q) > 0 {
-			h := f.q[0]
-			if h.arr > t {
-				if future < 0 || h.arr < future {
-					future = h.arr
+		if f.n() > 0 {
+			if h := f.head(); h.arr <= t && h.out > o {
+				if b := bestP[h.out]; b == nil || older(h, b) {
+					bestIn[h.out], bestP[h.out] = int8(i), h
 				}
-			} else if h.out > o {
-				if b := bestP[h.out]; b == nil || h.inject < b.inject || (h.inject == b.inject && h.seq < b.seq) {
-					bestIn[h.out], bestP[h.out] = i, h
-				}
-			} else {
-				ev.wakeRouter(r.id, t+1)
 			}
 		}
 	}
-	if future >= 0 {
-		ev.wakeRouter(r.id, future)
+	// When to look again: the earliest cycle at which a head can move
+	// (it arrives, or its link frees; a head stopped by a full
+	// downstream FIFO is woken by the credit).
+	next := int64(-1)
+	for m := r.mask; m != 0; m &= m - 1 {
+		i := bits.TrailingZeros16(m)
+		h := r.in[i].head()
+		w := h.arr
+		if w <= t {
+			if b := r.busy[h.out]; b > t {
+				w = b
+			} else if dst, capacity := n.downstream(r, h.out); dst.n() >= capacity {
+				continue
+			} else {
+				w = t + 1
+			}
+		}
+		if next < 0 || w < next {
+			next = w
+		}
 	}
+	if next >= 0 {
+		ev.wakeRouter(r.id, next)
+	}
+}
+
+// inPortOf returns the input port at the next router of output o.
+func inPortOf(o int) int {
+	switch o {
+	case portE:
+		return portW
+	case portW:
+		return portE
+	case portN:
+		return portS
+	case portS:
+		return portN
+	}
+	return -1
 }
 
 func (n *noc) visitAE(c int, t int64) {
@@ -436,12 +478,13 @@ func (n *noc) visitAE(c int, t int64) {
 	loc := n.cores[c].loc
 	r := n.routerAt(loc.X, loc.Y)
 	f := &r.in[portL0+loc.Core]
-	if len(f.q) >= cyc.RouterFIFO {
+	if f.n() >= cyc.RouterFIFO {
 		return // woken by the credit
 	}
 	p.inject, p.arr = t, t
 	p.out = n.route(r, p)
 	f.push(p)
+	r.mask |= 1 << uint(portL0+loc.Core)
 	if f.max > n.stats.MaxFIFO {
 		n.stats.MaxFIFO = f.max
 	}
@@ -496,6 +539,11 @@ type bucket struct {
 	se, rt, ae bitset
 }
 
+// calendar maps cycles to buckets: a wheel of wheelSize slots for the
+// near future (most wake-ups are a few cycles ahead), a map and a heap for
+// cycles beyond it.
+const wheelSize = 1 << 12
+
 type calendar struct {
 	n         *noc
 	t         int64
@@ -503,23 +551,38 @@ type calendar struct {
 	phase     int
 	curRouter int
 	curCore   int
-	buckets   map[int64]*bucket
-	times     timeHeap
-	free      []*bucket
+
+	wheel    [wheelSize]*bucket
+	wheelT   [wheelSize]int64
+	occupied [wheelSize / 64]uint64
+	inWheel  int
+
+	far   map[int64]*bucket
+	times timeHeap
+	free  []*bucket
 }
 
 func (n *noc) events() *calendar {
 	if n.ev == nil {
-		n.ev = &calendar{n: n, buckets: map[int64]*bucket{}}
+		n.ev = &calendar{n: n, far: map[int64]*bucket{}}
 	}
 	return n.ev
 }
 
 func (c *calendar) reset() {
-	for t, b := range c.buckets {
+	for t, b := range c.far {
 		c.release(b)
-		delete(c.buckets, t)
+		delete(c.far, t)
 	}
+	for i := range c.occupied {
+		for c.occupied[i] != 0 {
+			k := i<<6 + bits.TrailingZeros64(c.occupied[i])
+			c.occupied[i] &= c.occupied[i] - 1
+			c.release(c.wheel[k])
+			c.wheel[k] = nil
+		}
+	}
+	c.inWheel = 0
 	c.times = c.times[:0]
 	c.t, c.cur, c.phase = -1, nil, phaseNone
 }
@@ -531,19 +594,38 @@ func (c *calendar) release(b *bucket) {
 	c.free = append(c.free, b)
 }
 
-func (c *calendar) at(t int64) *bucket {
-	if b, ok := c.buckets[t]; ok {
+func (c *calendar) alloc() *bucket {
+	if k := len(c.free); k > 0 {
+		b := c.free[k-1]
+		c.free = c.free[:k-1]
 		return b
 	}
-	var b *bucket
-	if k := len(c.free); k > 0 {
-		b = c.free[k-1]
-		c.free = c.free[:k-1]
-	} else {
-		nc, nr := len(c.n.cores), len(c.n.routers)
-		b = &bucket{se: make(bitset, (nc+63)/64), rt: make(bitset, (nr+63)/64), ae: make(bitset, (nc+63)/64)}
+	nc, nr := len(c.n.cores), len(c.n.routers)
+	return &bucket{se: make(bitset, (nc+63)/64), rt: make(bitset, (nr+63)/64), ae: make(bitset, (nc+63)/64)}
+}
+
+func (c *calendar) at(t int64) *bucket {
+	if t == c.t && c.cur != nil {
+		return c.cur // the cycle being processed
 	}
-	c.buckets[t] = b
+	if len(c.far) > 0 {
+		if b, ok := c.far[t]; ok {
+			return b
+		}
+	}
+	if t < c.t+wheelSize {
+		k := int(t & (wheelSize - 1))
+		if c.occupied[k>>6]&(1<<(uint(k)&63)) != 0 {
+			return c.wheel[k]
+		}
+		b := c.alloc()
+		c.wheel[k], c.wheelT[k] = b, t
+		c.occupied[k>>6] |= 1 << (uint(k) & 63)
+		c.inWheel++
+		return b
+	}
+	b := c.alloc()
+	c.far[t] = b
 	c.times.push(t)
 	return b
 }
@@ -571,13 +653,51 @@ func (c *calendar) wakeAE(core int, t int64) {
 	c.at(t).ae.set(core)
 }
 
+// wheelMin returns the slot of the earliest cycle in the wheel, or -1:
+// every wheel cycle lies in (c.t, c.t + wheelSize), so the first occupied
+// slot after c.t's, circularly, holds the earliest.
+func (c *calendar) wheelMin() int {
+	if c.inWheel == 0 {
+		return -1
+	}
+	const words = wheelSize / 64
+	s := int((c.t + 1) & (wheelSize - 1))
+	w := s >> 6
+	if x := c.occupied[w] >> (uint(s) & 63); x != 0 {
+		return s + bits.TrailingZeros64(x)
+	}
+	for i := 1; i <= words; i++ {
+		ww := (w + i) & (words - 1)
+		if c.occupied[ww] != 0 {
+			return ww<<6 + bits.TrailingZeros64(c.occupied[ww])
+		}
+	}
+	return -1
+}
+
 // next moves to the earliest cycle with something to visit.
 func (c *calendar) next() bool {
-	if len(c.times) == 0 {
-		return false
+	var tw, tf int64 = -1, -1
+	k := c.wheelMin()
+	if k >= 0 {
+		tw = c.wheelT[k]
 	}
-	c.t = c.times.pop()
-	c.cur = c.buckets[c.t]
+	if len(c.times) > 0 {
+		tf = c.times[0]
+	}
+	switch {
+	case tw < 0 && tf < 0:
+		return false
+	case tf < 0 || (tw >= 0 && tw < tf):
+		c.t, c.cur = tw, c.wheel[k]
+		c.wheel[k] = nil
+		c.occupied[k>>6] &^= 1 << (uint(k) & 63)
+		c.inWheel--
+	default:
+		c.t = c.times.pop()
+		c.cur = c.far[c.t]
+		delete(c.far, c.t)
+	}
 	c.phase = phaseNone
 	c.curRouter, c.curCore = -1, -1
 	return true
@@ -585,7 +705,6 @@ func (c *calendar) next() bool {
 
 // done releases the current cycle's bucket.
 func (c *calendar) done() {
-	delete(c.buckets, c.t)
 	c.release(c.cur)
 	c.cur = nil
 	c.phase = phaseNone
