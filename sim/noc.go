@@ -41,16 +41,28 @@ type packet struct {
 	crossings int
 }
 
-// fifo is a packet queue (a ring that grows as needed).
+// fifo is a packet queue (a ring that grows as needed). The head's
+// arrival, wanted output and age key are cached in the struct, so that
+// arbitration reads no packet memory.
 type fifo struct {
 	buf  []*packet
 	h, c int
 	max  int
+	hArr int64
+	hKey uint64
+	hOut int
 }
 
 func (f *fifo) n() int { return f.c }
 
 func (f *fifo) head() *packet { return f.buf[f.h] }
+
+func ageKey(p *packet) uint64 { return uint64(p.inject)<<32 | uint64(uint32(p.seq)) }
+
+func (f *fifo) cacheHead() {
+	p := f.buf[f.h]
+	f.hArr, f.hKey, f.hOut = p.arr, ageKey(p), p.out
+}
 
 func (f *fifo) push(p *packet) {
 	if f.c == len(f.buf) {
@@ -62,6 +74,9 @@ func (f *fifo) push(p *packet) {
 	}
 	f.buf[(f.h+f.c)&(len(f.buf)-1)] = p
 	f.c++
+	if f.c == 1 {
+		f.cacheHead()
+	}
 	if f.c > f.max {
 		f.max = f.c
 	}
@@ -72,6 +87,9 @@ func (f *fifo) pop() *packet {
 	f.buf[f.h] = nil
 	f.h = (f.h + 1) & (len(f.buf) - 1)
 	f.c--
+	if f.c > 0 {
+		f.cacheHead()
+	}
 	return p
 }
 
@@ -250,6 +268,7 @@ func (n *noc) run(ceEnd []int64, seBusy, aeBusy []int64) (int64, error) {
 	}
 	if pending == 0 {
 		n.pool = n.pool[:0]
+		n.seq = 0
 		return quiet, nil
 	}
 	for _, r := range n.routers {
@@ -293,6 +312,7 @@ func (n *noc) run(ceEnd []int64, seBusy, aeBusy []int64) (int64, error) {
 		n.inj[c] = n.inj[c][:0]
 	}
 	n.pool = n.pool[:0]
+	n.seq = 0 // ages are compared within a step only
 	return n.quiet, nil
 }
 
@@ -358,26 +378,26 @@ func (n *noc) downstream(r *router, o int) (*fifo, int) {
 	return &n.queue[r.outCore[o]], n.cfg.Cycles.CoreInQueue
 }
 
-func older(a, b *packet) bool { return a.inject < b.inject || (a.inject == b.inject && a.seq < b.seq) }
-
 func (n *noc) visitRouter(r *router, t int64) {
 	ev := n.ev
 	np := len(r.in)
 	var bestIn [16]int8
-	var bestP [16]*packet
+	var bestKey [16]uint64
+	var has uint16
 	for m := r.mask; m != 0; m &= m - 1 {
 		i := bits.TrailingZeros16(m)
-		h := r.in[i].head()
-		if h.arr > t {
+		f := &r.in[i]
+		if f.hArr > t {
 			continue
 		}
-		if b := bestP[h.out]; b == nil || older(h, b) {
-			bestIn[h.out], bestP[h.out] = int8(i), h
+		o := f.hOut
+		if has&(1<<uint(o)) == 0 || f.hKey < bestKey[o] {
+			bestIn[o], bestKey[o] = int8(i), f.hKey
+			has |= 1 << uint(o)
 		}
 	}
 	for o := 0; o < np; o++ {
-		bp := bestP[o]
-		if bp == nil || r.busy[o] > t {
+		if has&(1<<uint(o)) == 0 || r.busy[o] > t {
 			continue
 		}
 		dst, capacity := n.downstream(r, o)
@@ -387,21 +407,22 @@ func (n *noc) visitRouter(r *router, t int64) {
 		nr, lat, link := r.outNext[o], r.outLat[o], r.outLink[o]
 		i := int(bestIn[o])
 		f := &r.in[i]
-		f.pop()
+		bp := f.pop()
 		if f.n() == 0 {
 			r.mask &^= 1 << uint(i)
 		}
 		bp.arr = t + lat
-		dst.push(bp)
 		r.busy[o] = t + link
 		if nr != nil {
 			bp.out = n.route(nr, bp)
+			dst.push(bp)
 			nr.mask |= 1 << uint(r.outIn[o])
 			if dst.max > n.stats.MaxFIFO {
 				n.stats.MaxFIFO = dst.max
 			}
 			ev.wakeRouter(nr.id, bp.arr)
 		} else {
+			dst.push(bp)
 			if dst.max > n.stats.MaxCoreQueue {
 				n.stats.MaxCoreQueue = dst.max
 			}
@@ -414,11 +435,10 @@ func (n *noc) visitRouter(r *router, t int64) {
 			ev.wakeAE(uc, t)
 		}
 		// Input i's new head may want a later output in this cycle.
-		if f.n() > 0 {
-			if h := f.head(); h.arr <= t && h.out > o {
-				if b := bestP[h.out]; b == nil || older(h, b) {
-					bestIn[h.out], bestP[h.out] = int8(i), h
-				}
+		if f.n() > 0 && f.hArr <= t {
+			if ho := f.hOut; ho > o && (has&(1<<uint(ho)) == 0 || f.hKey < bestKey[ho]) {
+				bestIn[ho], bestKey[ho] = int8(i), f.hKey
+				has |= 1 << uint(ho)
 			}
 		}
 	}
@@ -427,13 +447,12 @@ func (n *noc) visitRouter(r *router, t int64) {
 	// downstream FIFO is woken by the credit).
 	next := int64(-1)
 	for m := r.mask; m != 0; m &= m - 1 {
-		i := bits.TrailingZeros16(m)
-		h := r.in[i].head()
-		w := h.arr
+		f := &r.in[bits.TrailingZeros16(m)]
+		w := f.hArr
 		if w <= t {
-			if b := r.busy[h.out]; b > t {
+			if b := r.busy[f.hOut]; b > t {
 				w = b
-			} else if dst, capacity := n.downstream(r, h.out); dst.n() >= capacity {
+			} else if dst, capacity := n.downstream(r, f.hOut); dst.n() >= capacity {
 				continue
 			} else {
 				w = t + 1
