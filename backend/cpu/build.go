@@ -111,6 +111,7 @@ type popGen struct {
 	count    *ir.Global // i64
 
 	step, init *ir.Func
+	cost       int // per neuron (cost.go)
 
 	fx *fixedPop // fixed mode
 }
@@ -345,6 +346,7 @@ func (b *builder) newPop(idx int, ip *instance.Pop, needList bool) (*popGen, err
 		return nil, err
 	}
 	p.g, p.roots, p.spikeE, p.resetE = pr.G, pr.Update, pr.Spike, pr.Reset
+	p.cost = p.floatCost()
 	p.hasCond = u.Spike != snn.NoNode
 	if p.hasCond {
 		p.prev = b.data.zero(p.id+".prev", tI8, p.pad)

@@ -126,6 +126,7 @@ func (b *builder) newFixedPop(idx int, fp *fixed.Pop, needList bool, recorded ma
 	}
 	x := &fixedPop{fp: fp}
 	p.fx = x
+	p.cost = fixedCost(prog)
 	nr := len(prog.Regs)
 	x.regArr = make([]*ir.Global, nr)
 	x.regConst = make([]int64, nr)

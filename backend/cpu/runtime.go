@@ -516,7 +516,8 @@ func (b *builder) emitFindError() *ir.Func {
 func isX86() bool { return true } // amd64 is the target the backend is tested on; see setTarget
 
 // Threads share each step's neuron updates through chunks: the
-// populations are cut into chunks of chunkBlocks blocks (fixed boundaries,
+// populations are cut into chunks of whole blocks, about chunkCost of work
+// each (cost.go; fixed boundaries,
 // so a neuron's arithmetic never depends on who computes it), and thread t
 // of T owns chunks [t·C/T, (t+1)·C/T), which it claims in order from its
 // own counter — the same neurons every step, so their data stays in its
@@ -528,9 +529,6 @@ func isX86() bool { return true } // amd64 is the target the backend is tested o
 // until every chunk is done, runs the serial part and publishes the next
 // step by bumping a generation word that idle workers poll, then sleep on
 // (futex).
-
-// chunkBlocks is the size of a chunk in blocks of blockSize neurons.
-const chunkBlocks = 1
 
 // maxThreads bounds the threads (the per-thread claim counters).
 const maxThreads = 256
@@ -557,7 +555,7 @@ type chunk struct{ pop, lo, hi int }
 func (b *builder) chunks() []chunk {
 	var cs []chunk
 	for i, p := range b.pops {
-		size := chunkBlocks * blockSize
+		size := chunkNeurons(p.cost)
 		for lo := 0; lo < p.pad; lo += size {
 			cs = append(cs, chunk{i, lo, min(lo+size, p.pad)})
 		}
@@ -631,6 +629,8 @@ func (b *builder) emitWork() *ir.Func {
 		fb.ifThen("bad", fb.cur.NewICmp(enum.IPredNE, r, i32(0)), func() {
 			fb.cur.NewAtomicRMW(enum.AtomicOpOr, rt.bad, i32(1), enum.AtomicOrderingMonotonic)
 		})
+		// Counted per chunk: a thread descheduled between chunks holds
+		// nothing the main thread waits for.
 		fb.cur.NewAtomicRMW(enum.AtomicOpAdd, rt.ndone, i64(1), enum.AtomicOrderingRelease)
 	}
 	counter := func(u value.Value) value.Value { // &next[u·8]: one cache line each
@@ -945,18 +945,17 @@ func (b *builder) emitMain(init, load, runSteps, entryF *ir.Func) {
 			die("usage: PROGRAM [-o RESULTS] [-t THREADS] [-d DATAFILE] [-v]\n", 2)
 		})
 	})
+	// No -t and none compiled in: the online CPUs, at most as many as the
+	// step's work keeps busy (cost.go). Asked for: at most one per chunk.
 	nt := fb.cur.NewLoad(tI64, threads)
+	useful := int64(b.usefulThreads())
 	fb.ifThen("ncpu", fb.cur.NewICmp(enum.IPredSLE, nt, i64(0)), func() {
-		fb.cur.NewStore(fb.cur.NewSExt(fb.call(rt.getNprocs), tI64), threads)
+		n := fb.cur.NewSExt(fb.call(rt.getNprocs), tI64)
+		fb.cur.NewStore(fb.cur.NewSelect(fb.cur.NewICmp(enum.IPredSGT, n, i64(useful)), i64(useful), n), threads)
 	})
-	// More threads than blocks of the largest population would idle.
-	maxBlocks := int64(1)
-	for _, p := range b.pops {
-		maxBlocks = max(maxBlocks, int64((p.pad+blockSize-1)/blockSize))
-	}
 	nt = fb.cur.NewLoad(tI64, threads)
-	maxBlocks = min(maxBlocks, maxThreads)
-	fb.ifThen("cap", fb.cur.NewICmp(enum.IPredSGT, nt, i64(maxBlocks)), func() { fb.cur.NewStore(i64(maxBlocks), threads) })
+	most := int64(min(len(b.chunks()), maxThreads))
+	fb.ifThen("cap", fb.cur.NewICmp(enum.IPredSGT, nt, i64(most)), func() { fb.cur.NewStore(i64(most), threads) })
 	nt = fb.cur.NewLoad(tI64, threads)
 	fb.cur.NewStore(nt, rt.nthreads)
 	if load != nil {
