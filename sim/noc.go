@@ -110,13 +110,14 @@ type router struct {
 
 // NoCStats are the network's counters over a run.
 type NoCStats struct {
-	Packets       int64 // packets delivered
-	WithinTile    int64 // packets that stayed in their tile
-	HopsX, HopsY  int64 // tile hops (chip-link hops included)
-	ChipCrossings int64 // hops across a chip boundary
-	StallCycles   int64 // Σ (delivery − emission − unloaded latency): waiting caused by contention
-	MaxFIFO       int   // largest router FIFO occupancy seen (packets)
-	MaxCoreQueue  int   // largest core input queue occupancy seen (packets)
+	Packets       int64 `json:"packets"`        // packets delivered
+	WithinTile    int64 `json:"within_tile"`    // packets that stayed in their tile
+	HopsX         int64 `json:"hops_x"`         // tile hops along x (chip-link hops included)
+	HopsY         int64 `json:"hops_y"`         // tile hops along y
+	ChipCrossings int64 `json:"chip_crossings"` // hops across a chip boundary
+	StallCycles   int64 `json:"stall_cycles"`   // Σ (delivery − emission − unloaded latency): waiting caused by contention
+	MaxFIFO       int   `json:"max_fifo"`       // largest router FIFO occupancy seen (packets)
+	MaxCoreQueue  int   `json:"max_core_queue"` // largest core input queue occupancy seen (packets)
 }
 
 type noc struct {

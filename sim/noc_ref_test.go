@@ -48,7 +48,7 @@ func (n *noc) runCycleByCycle(ceEnd []int64, seBusy, aeBusy []int64) (int64, err
 		// 1. Synapse engines.
 		for c := range n.queue {
 			q := &n.queue[c]
-			if len(q.q) == 0 || n.seFree[c] > t || q.q[0].arr > t {
+			if q.n() == 0 || n.seFree[c] > t || q.head().arr > t {
 				continue
 			}
 			p := q.pop()
@@ -82,10 +82,10 @@ func (n *noc) runCycleByCycle(ceEnd []int64, seBusy, aeBusy []int64) (int64, err
 				var bp *packet
 				for i := range r.in {
 					f := &r.in[i]
-					if len(f.q) == 0 {
+					if f.n() == 0 {
 						continue
 					}
-					h := f.q[0]
+					h := f.head()
 					if h.arr > t || n.route(r, h) != o {
 						continue
 					}
@@ -109,7 +109,7 @@ func (n *noc) runCycleByCycle(ceEnd []int64, seBusy, aeBusy []int64) (int64, err
 					}
 					nr = n.routerAt(nx, r.y)
 					dst = &nr.in[inPort]
-					if len(dst.q) >= fifoCap {
+					if dst.n() >= fifoCap {
 						continue
 					}
 					lat, link = int64(cyc.HopX), occ
@@ -124,7 +124,7 @@ func (n *noc) runCycleByCycle(ceEnd []int64, seBusy, aeBusy []int64) (int64, err
 					}
 					nr = n.routerAt(r.x, ny)
 					dst = &nr.in[inPort]
-					if len(dst.q) >= fifoCap {
+					if dst.n() >= fifoCap {
 						continue
 					}
 					lat, link = int64(cyc.HopY), occ
@@ -134,7 +134,7 @@ func (n *noc) runCycleByCycle(ceEnd []int64, seBusy, aeBusy []int64) (int64, err
 				default:
 					c := bp.dst
 					dst = &n.queue[c]
-					if len(dst.q) >= qCap {
+					if dst.n() >= qCap {
 						continue
 					}
 					lat, link = int64(cyc.SameTile), occ
@@ -158,7 +158,7 @@ func (n *noc) runCycleByCycle(ceEnd []int64, seBusy, aeBusy []int64) (int64, err
 			}
 			empty := true
 			for i := range r.in {
-				if len(r.in[i].q) > 0 {
+				if r.in[i].n() > 0 {
 					empty = false
 					break
 				}
@@ -183,7 +183,7 @@ func (n *noc) runCycleByCycle(ceEnd []int64, seBusy, aeBusy []int64) (int64, err
 			loc := n.cores[c].loc
 			r := n.routerAt(loc.X, loc.Y)
 			f := &r.in[portL0+loc.Core]
-			if len(f.q) >= fifoCap {
+			if f.n() >= fifoCap {
 				continue
 			}
 			p.inject, p.arr = t, t
@@ -218,15 +218,15 @@ func (n *noc) runCycleByCycle(ceEnd []int64, seBusy, aeBusy []int64) (int64, err
 			}
 		}
 		for c := range n.queue {
-			if len(n.queue[c].q) > 0 {
+			if n.queue[c].n() > 0 {
 				consider(n.seFree[c])
-				consider(n.queue[c].q[0].arr)
+				consider(n.queue[c].head().arr)
 			}
 		}
 		for _, r := range active {
 			for i := range r.in {
-				if len(r.in[i].q) > 0 {
-					h := r.in[i].q[0]
+				if r.in[i].n() > 0 {
+					h := r.in[i].head()
 					consider(h.arr)
 					consider(r.busy[n.route(r, h)])
 				}

@@ -40,50 +40,50 @@ type Options struct {
 
 // CoreStats are one core's counters over a run.
 type CoreStats struct {
-	ID         int
-	Loc        loihi.Loc
-	CEBusy     int64 // compartment engine cycles
-	SEBusy     int64 // synapse engine cycles
-	AEBusy     int64 // axon engine cycles
-	Updates    int64 // unit updates (generators included)
-	SynOps     int64 // synapses processed
-	PacketsIn  int64
-	PacketsOut int64
-	Spikes     int64
+	ID         int       `json:"id"`
+	Loc        loihi.Loc `json:"loc"`
+	CEBusy     int64     `json:"ce_busy"` // compartment engine cycles
+	SEBusy     int64     `json:"se_busy"` // synapse engine cycles
+	AEBusy     int64     `json:"ae_busy"` // axon engine cycles
+	Updates    int64     `json:"updates"` // unit updates (generators included)
+	SynOps     int64     `json:"syn_ops"` // synapses processed
+	PacketsIn  int64     `json:"packets_in"`
+	PacketsOut int64     `json:"packets_out"`
+	Spikes     int64     `json:"spikes"`
 }
 
 // Energy is the energy estimate of a run in pJ (docs/chip.md §10: a
 // model from published per-operation figures, not a measurement).
 type Energy struct {
-	Synaptic   float64 // synaptic ops
-	CUBA       float64 // CUBA-LIF updates
-	Microcode  float64 // microcode units
-	Generators float64 // Poisson draws and spike-list events
-	NoC        float64 // within-tile deliveries, hops, chip links
-	Total      float64
-	PerStep    float64 // Total / steps
+	Synaptic   float64 `json:"synaptic"`   // synaptic ops
+	CUBA       float64 `json:"cuba"`       // CUBA-LIF updates
+	Microcode  float64 `json:"microcode"`  // microcode units
+	Generators float64 `json:"generators"` // Poisson draws and spike-list events
+	NoC        float64 `json:"noc"`        // within-tile deliveries, hops, chip links
+	Total      float64 `json:"total"`
+	PerStep    float64 `json:"per_step"` // Total / steps
 }
 
 // Stats are what a run measured besides spikes and traces.
 type Stats struct {
-	Steps          int64
-	Cycles         int64 // Σ cycles of every step (compute + traffic + barrier)
-	MinStepCycles  int64
-	MeanStepCycles float64
-	MaxStepCycles  int64
-	StepCycles     []int64 // per step, with Options.StepCycles
-	BarrierCycles  int64   // per step
-	SimulatedTime  float64 // chip time in s at the nominal clock: Cycles / ClockHz
-	Cores          []CoreStats
-	NoC            NoCStats
-	Energy         Energy
-	SynEvents      int64 // synapses processed
-	Updates        int64 // compartment-engine unit updates
-	CUBAActive     int64
-	CUBAInactive   int64
-	PoissonDraws   int64
-	ListEvents     int64
-	Wall           time.Duration
+	Steps          int64         `json:"steps"`
+	Cycles         int64         `json:"cycles"` // Σ cycles of every step (compute + traffic + barrier)
+	MinStepCycles  int64         `json:"min_step_cycles"`
+	MeanStepCycles float64       `json:"mean_step_cycles"`
+	MaxStepCycles  int64         `json:"max_step_cycles"`
+	StepCycles     []int64       `json:"step_cycles"`    // per step, with Options.StepCycles
+	BarrierCycles  int64         `json:"barrier_cycles"` // per step
+	SimulatedTime  float64       `json:"simulated_time"` // chip time in s at the nominal clock: Cycles / ClockHz
+	Cores          []CoreStats   `json:"cores"`
+	NoC            NoCStats      `json:"noc"`
+	Energy         Energy        `json:"energy"`
+	SynEvents      int64         `json:"syn_events"` // synapses processed
+	Updates        int64         `json:"updates"`    // compartment-engine unit updates
+	CUBAActive     int64         `json:"cuba_active"`
+	CUBAInactive   int64         `json:"cuba_inactive"`
+	PoissonDraws   int64         `json:"poisson_draws"`
+	ListEvents     int64         `json:"list_events"`
+	Wall           time.Duration `json:"wall_ns"`
 }
 
 // Run executes an image.
