@@ -178,7 +178,7 @@ type mapper struct {
 	m    *Model
 	opt  MapOptions
 	cscs []*csc
-	in   [][]int // per entity: incoming projections
+	in   [][]int   // per entity: incoming projections
 	fan  [][]int32 // per entity, per neuron: output axons expected (from the last placement)
 
 	epoch   int64
