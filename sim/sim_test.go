@@ -110,14 +110,21 @@ func TestBitExactMixed(t *testing.T) {
 		cfg := loihi.DefaultChip()
 		cfg.Limits.Compartments = comps
 		img := compile(t, net, cfg)
+		var first *Stats
 		for _, threads := range []int{1, 2, 3} {
-			got, st, err := Run(img, Options{Threads: threads})
+			got, st, err := Run(img, Options{Threads: threads, StepCycles: true})
 			if err != nil {
 				t.Fatal(err)
 			}
 			equalResults(t, want, got)
 			if st.SynEvents == 0 || st.Cycles == 0 || st.NoC.Packets == 0 || st.Energy.Total <= 0 {
 				t.Errorf("stats look empty: %+v", st)
+			}
+			st.Wall = 0
+			if first == nil {
+				first = st
+			} else if !reflect.DeepEqual(first, st) {
+				t.Errorf("statistics differ between 1 and %d threads", threads)
 			}
 		}
 		got, _, err := Run(img, Options{NoTiming: true})
