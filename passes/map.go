@@ -11,14 +11,15 @@ import (
 // §11) and reports the placement as remarks; a network that does not fit
 // is an error naming the limit, the core or population, the excess and a
 // remedy. It is an analysis: the module is unchanged. Owner: the hardware
-// engineer. (To offer it by name, add MapPass to Table and a row to
-// docs/passes.md.)
+// engineer.
 var MapPass = Pass{
 	Name:        "map",
 	Description: "place each network's units on the loihi chip's cores under every per-core limit; report the placement, or say which limit breaks (changes nothing)",
 	Requires:    []string{PropVerified},
 	Run:         runMap,
 }
+
+func init() { Table = append(Table, MapPass) }
 
 // MapTarget does the placement; the loihi back end sets it
 // (snnc/backend/loihi/toolchain), so that this package does not import a
