@@ -68,8 +68,9 @@ for net in cobahh cuba; do
   "$tmp/snnc" run --backend cpu --exp "$exp" "testdata/$net.snn" | sed -n '/population/,$p' | sed 's/^/snnc    /'
   printf 'snnc    cpu --exp %s: step loop %.3f s (1 thread), %.3f s (2 threads); whole program %.3f s, %.3f s; compile to binary %.2f s (best of %d)\n' \
     "$exp" "$best1" "$best2" "$wall1" "$wall2" "$best_compile" "$runs"
-  echo "ratio   Brian2 C++ 1 thread / snnc 1 thread   = $(ratio "$cpp1" "$best1")   (goal for COBAHH: >= 2)"
-  echo "ratio   Brian2 C++ 2 threads / snnc 2 threads = $(ratio "$cpp2" "$best2")   (goal for COBAHH: >= 1.8)"
+  if [ "$net" = cobahh ]; then goal1=">= 2"; goal2=">= 1.8"; else goal1=">= 1 (no slower)"; goal2="none"; fi
+  echo "ratio   Brian2 C++ 1 thread / snnc 1 thread   = $(ratio "$cpp1" "$best1")   (goal: $goal1)"
+  echo "ratio   Brian2 C++ 2 threads / snnc 2 threads = $(ratio "$cpp2" "$best2")   (goal: $goal2)"
   echo "ratio   Brian2 Cython / snnc 1 thread         = $(ratio "$cy" "$best1")"
   echo "compile snnc + opt + llc + cc = $(printf '%.2f' "$best_compile") s   (goal: < 2 s)"
 done
