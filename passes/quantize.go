@@ -72,6 +72,21 @@ type QuantReport struct {
 	Network      string
 	ProfileSteps int64
 	Pops         []*PopQuant
+	Projs        []*ProjQuant
+}
+
+// ProjQuant is one projection's weights as a synapse holds them: an 8-bit
+// mantissa in Mode (fixed.SignModeExc, Inh or Mixed) times 2^(6+WeightExp)
+// accumulator LSBs, rounded to nearest from the float weights.
+type ProjQuant struct {
+	Name      string
+	Synapses  int // 0 for one homogeneous weight
+	Mode      string
+	WeightExp int
+	// Error of the integer weights against the float ones (SI, the
+	// weight's unit): largest |error|, and that relative to the largest
+	// |weight|.
+	MaxErr, MaxRelErr float64
 }
 
 // PopQuant describes one population's quantisation.
@@ -148,7 +163,34 @@ func (r *QuantReport) String() string {
 			fmt.Fprintf(&b, "    note: %s\n", n)
 		}
 	}
+	for _, q := range r.Projs {
+		fmt.Fprintf(&b, "  connect %s: ", q.Name)
+		if q.Synapses > 0 {
+			fmt.Fprintf(&b, "%d synapses, ", q.Synapses)
+		} else {
+			b.WriteString("one weight, ")
+		}
+		fmt.Fprintf(&b, "8-bit mantissa (%s), weight_exp %d, error vs float max %.3g (%.2g of the largest |weight|)\n", q.Mode, q.WeightExp, q.MaxErr, q.MaxRelErr)
+	}
 	return b.String()
+}
+
+// projQuant measures the rounding of one projection's weights.
+func projQuant(name string, perSyn bool, ws []float64, ints []int64, wexp int, gain float64) *ProjQuant {
+	pq := &ProjQuant{Name: name, WeightExp: wexp}
+	if perSyn {
+		pq.Synapses = len(ws)
+	}
+	pq.Mode = fixed.SignModeOf(ws)
+	big := 0.0
+	for i, w := range ws {
+		big = max(big, math.Abs(w))
+		pq.MaxErr = max(pq.MaxErr, math.Abs(float64(ints[i])/gain-w))
+	}
+	if big > 0 {
+		pq.MaxRelErr = pq.MaxErr / big
+	}
+	return pq
 }
 
 // describeFormat says what one LSB is worth.
@@ -206,6 +248,7 @@ func Quantize(m *ir.Module, opt QuantizeOptions) (*fixed.Net, *QuantReport, erro
 		if err != nil {
 			return nil, nil, fmt.Errorf("quantize: connect %s: %w", ip.Name, err)
 		}
+		rep.Projs = append(rep.Projs, projQuant(ip.Name, ip.Weights != nil, ws, ints, wexp, tg.gain))
 		if ip.Weights == nil {
 			pr.Weight = ints[0]
 		} else {
@@ -288,35 +331,37 @@ type accTarget struct {
 
 // weights quantises one projection's weights.
 func (t *accTarget) weights(ws []float64) ([]int64, bool, int, error) {
-	out := make([]int64, len(ws))
-	if !t.cuba {
-		for i, w := range ws {
-			out[i] = fixed.RoundHalfAway(w * t.gain)
-			if fixed.Abs(out[i]) > t.max {
-				return nil, false, 0, fmt.Errorf("weight %g does not fit the accumulator", w)
-			}
+	// Every projection gets chip-representable weights (docs/fixed-point.md,
+	// "Synaptic weights"): an 8-bit mantissa in the projection's sign mode
+	// and one exponent, mantissas rounded to nearest (fixed.ChipWeights, as
+	// nengo-loihi and Lava do). The integer weight is mant·2^shift with
+	// shift = 6 + weight_exp.
+	scaled := make([]float64, len(ws))
+	for i, w := range ws {
+		scaled[i] = w * t.gain
+	}
+	out, shift, _ := fixed.ChipWeights(scaled)
+	e := shift - 6
+	if t.cuba {
+		if e > 7 {
+			return nil, false, 0, fmt.Errorf("weights up to %g need weight_exp %d > 7", maxAbs(scaled), e)
 		}
-		return out, false, 0, nil
-	}
-	// nengo-loihi: one exponent per projection, chosen so that the largest
-	// |weight| uses the 8-bit mantissa's range; mantissas rounded.
-	maxw := 0.0
-	for _, w := range ws {
-		maxw = max(maxw, math.Abs(w*t.gain))
-	}
-	e := -6 // weight_exp; the integer weight is mant·2^(6+e)
-	if maxw > 0 {
-		e = max(-6, int(math.Ceil(math.Log2(maxw/255)))-6)
-	}
-	if e > 7 {
-		return nil, false, 0, fmt.Errorf("weights up to %g need weight_exp %d > 7", maxw, e)
+		return out, true, e, nil
 	}
 	for i, w := range ws {
-		mant := fixed.RoundHalfAway(w * t.gain / math.Ldexp(1, 6+e))
-		mant = fixed.Clamp(mant, -255, 255)
-		out[i] = mant << (6 + e)
+		if fixed.Abs(out[i]) > t.max {
+			return nil, false, 0, fmt.Errorf("weight %g does not fit the accumulator", w)
+		}
 	}
 	return out, true, e, nil
+}
+
+func maxAbs(xs []float64) float64 {
+	m := 0.0
+	for _, x := range xs {
+		m = max(m, math.Abs(x))
+	}
+	return m
 }
 
 // ---- profiling ----

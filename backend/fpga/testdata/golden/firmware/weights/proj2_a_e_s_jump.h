@@ -15,7 +15,7 @@ static const SNNC_UINT(2) proj2_a_e_s_jump_post[7] = {
 };
 // integer weights, added into the accumulator (s32 f34)
 static const SNNC_UINT(26) proj2_a_e_s_jump_weight[7] = {
-    66747396, 40936770, 51212628, 40023836, 34760097, 49771326, 32666888
+    66846720, 40894464, 51118080, 40108032, 34865152, 49807360, 32768000
 };
 // delays in steps: a spike at step k arrives at step k + 1 + delay
 static const SNNC_UINT(3) proj2_a_e_s_jump_delay[7] = {
