@@ -98,7 +98,7 @@ func TestAgreesWithInterpreter(t *testing.T) {
 	for _, net := range agreementNets {
 		t.Run(filepath.Base(net), func(t *testing.T) {
 			inst := loadNet(t, net)
-			want, got, errW, errG := runBoth(t, inst, Options{}, 2)
+			want, got, errW, errG := runBoth(t, inst, Options{}, -2)
 			if errW != nil || errG != nil {
 				t.Fatalf("errors: interp %v, cpu %v", errW, errG)
 			}
@@ -177,7 +177,7 @@ func TestThreadsIndependent(t *testing.T) {
 	}
 	var first *results.Result
 	for _, n := range []int{1, 2, 3, 5} {
-		r, st, err := a.Exec(context.Background(), n, filepath.Join(dir, "r.bin"))
+		r, st, err := a.Exec(context.Background(), -n, filepath.Join(dir, "r.bin"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -214,7 +214,7 @@ network boom {
     record p spikes
 }
 `)
-	want, got, errW, errG := runBoth(t, inst, Options{}, 2)
+	want, got, errW, errG := runBoth(t, inst, Options{}, -2)
 	var nw, ng *interp.NonFiniteError
 	if !errors.As(errW, &nw) || !errors.As(errG, &ng) {
 		t.Fatalf("errors: interp %v, cpu %v", errW, errG)
@@ -376,7 +376,7 @@ network src {
     record p.I[0..4]
 }
 `)
-	want, got, errW, errG := runBoth(t, inst, Options{}, 2)
+	want, got, errW, errG := runBoth(t, inst, Options{}, -2)
 	if errW != nil || errG != nil {
 		t.Fatalf("errors: interp %v, cpu %v", errW, errG)
 	}

@@ -204,16 +204,20 @@ func run(ctx context.Context, name string, args ...string) error {
 	return nil
 }
 
-// Exec runs a compiled program with the given thread count (0: the
-// compiled-in default), writing its result stream to resultPath, and
-// reads the result.
+// Exec runs a compiled program with at most threads threads (0: the
+// compiled-in default; the program uses no more than its step's work keeps
+// busy; a negative value −n forces exactly n), writing its result stream
+// to resultPath, and reads the result.
 func (a *Artifacts) Exec(ctx context.Context, threads int, resultPath string) (*results.Result, *RunStats, error) {
 	if a.Exe == "" {
 		return nil, nil, fmt.Errorf("cpu: no executable (compiled with EmitLLVM)")
 	}
 	args := []string{"-o", resultPath}
-	if threads > 0 {
+	switch {
+	case threads > 0:
 		args = append(args, "-t", strconv.Itoa(threads))
+	case threads < 0: // exactly -threads
+		args = append(args, "-T", strconv.Itoa(-threads))
 	}
 	if a.Data != "" {
 		args = append(args, "-d", a.Data)
@@ -229,7 +233,7 @@ func (a *Artifacts) Exec(ctx context.Context, threads int, resultPath string) (*
 
 // RunOptions control Run.
 type RunOptions struct {
-	Threads int    // 0: the compiled-in default (Options.Threads)
+	Threads int    // as Exec: 0 the compiled-in default (Options.Threads), −n exactly n
 	CPU     string // as CompileOptions.CPU
 	Tools   *Toolchain
 }

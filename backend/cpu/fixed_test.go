@@ -27,7 +27,7 @@ func fixedBackend(threads int) corpus.Backend {
 // reference fixed-point simulator (and so with the interpreter's fixed
 // mode, sim and the FPGA C-simulation) on the shared corpus.
 func TestFixedCorpus(t *testing.T) {
-	corpus.Compare(t, corpus.Reference, fixedBackend(2))
+	corpus.Compare(t, corpus.Reference, fixedBackend(-2))
 }
 
 // TestFixedGoldenVectors: docs/fixed-point.md §5's CUBA-LIF vectors

@@ -906,8 +906,9 @@ func (b *builder) emitRuntime() error {
 // emitMain emits i32 @main(i32 argc, i8** argv). Options: -o FILE (the
 // result stream; default standard output), -t N (threads; default the
 // compiled-in count, 0 = online CPUs), -d FILE (the data file; default the
-// executable's path + ".data"), -v (print the step loop's wall time in ns,
-// the threads and the steps done to standard error).
+// executable's path + ".data"), -T N (exactly N threads, even where the
+// cost model finds fewer useful), -v (print the step loop's wall time in
+// ns, the threads and the steps done to standard error).
 func (b *builder) emitMain(init, load, runSteps, entryF *ir.Func) {
 	argc, argv := ir.NewParam("argc", tI32), ir.NewParam("argv", tI8pp)
 	f := b.m.NewFunc("main", tI32, argc, argv)
@@ -921,6 +922,8 @@ func (b *builder) emitMain(init, load, runSteps, entryF *ir.Func) {
 	fb.cur.NewStore(constant.NewNull(tI8p), outPath)
 	fb.cur.NewStore(constant.NewNull(tI8p), dataPath)
 	fb.cur.NewStore(i64(int64(b.opt.Threads)), threads)
+	force := fb.alloca(tI1) // -T: exactly that many threads
+	fb.cur.NewStore(i1(false), force)
 	die := func(msg string, code int64) {
 		fb.call(rt.write, i32(2), b.strs.get(msg), i64(int64(len(msg))))
 		fb.call(rt.exit, i32(code))
@@ -929,7 +932,7 @@ func (b *builder) emitMain(init, load, runSteps, entryF *ir.Func) {
 	// getopt loop.
 	optC := fb.alloca(tI32)
 	fb.whileLoop("opt", func() value.Value {
-		c := fb.call(rt.getopt, argc, argv, b.strs.get("o:t:d:v"))
+		c := fb.call(rt.getopt, argc, argv, b.strs.get("o:t:T:d:v"))
 		fb.cur.NewStore(c, optC)
 		return fb.cur.NewICmp(enum.IPredNE, c, i32(-1))
 	}, func() {
@@ -940,19 +943,30 @@ func (b *builder) emitMain(init, load, runSteps, entryF *ir.Func) {
 		fb.ifThen("v", fb.cur.NewICmp(enum.IPredEQ, c, i32('v')), func() { fb.cur.NewStore(i1(true), verbose) })
 		fb.ifThen("t", fb.cur.NewICmp(enum.IPredEQ, c, i32('t')), func() {
 			fb.cur.NewStore(fb.call(rt.strtol, oa, constant.NewNull(tI8pp), i32(10)), threads)
+			fb.cur.NewStore(i1(false), force)
+		})
+		fb.ifThen("T", fb.cur.NewICmp(enum.IPredEQ, c, i32('T')), func() {
+			fb.cur.NewStore(fb.call(rt.strtol, oa, constant.NewNull(tI8pp), i32(10)), threads)
+			fb.cur.NewStore(i1(true), force)
 		})
 		fb.ifThen("usage", fb.cur.NewICmp(enum.IPredEQ, c, i32('?')), func() {
-			die("usage: PROGRAM [-o RESULTS] [-t THREADS] [-d DATAFILE] [-v]\n", 2)
+			die("usage: PROGRAM [-o RESULTS] [-t THREADS | -T THREADS] [-d DATAFILE] [-v]\n", 2)
 		})
 	})
-	// No -t and none compiled in: the online CPUs, at most as many as the
-	// step's work keeps busy (cost.go). Asked for: at most one per chunk.
+	// Threads: -t N (or the compiled-in count) is at most N — no more than
+	// the step's work keeps busy (cost.go), since on a small network the
+	// synchronisation would cost more than it saves; 0 means the online
+	// CPUs. -T N is exactly N (tests). Never more than the chunks.
 	nt := fb.cur.NewLoad(tI64, threads)
-	useful := int64(b.usefulThreads())
 	fb.ifThen("ncpu", fb.cur.NewICmp(enum.IPredSLE, nt, i64(0)), func() {
-		n := fb.cur.NewSExt(fb.call(rt.getNprocs), tI64)
-		fb.cur.NewStore(fb.cur.NewSelect(fb.cur.NewICmp(enum.IPredSGT, n, i64(useful)), i64(useful), n), threads)
+		fb.cur.NewStore(fb.cur.NewSExt(fb.call(rt.getNprocs), tI64), threads)
 	})
+	useful := int64(b.usefulThreads())
+	nt = fb.cur.NewLoad(tI64, threads)
+	capped := fb.cur.NewSelect(fb.cur.NewICmp(enum.IPredSGT, nt, i64(useful)), i64(useful), nt)
+	fb.cur.NewStore(fb.cur.NewSelect(fb.cur.NewLoad(tI1, force), nt, capped), threads)
+	nt = fb.cur.NewLoad(tI64, threads)
+	fb.ifThen("one", fb.cur.NewICmp(enum.IPredSLE, nt, i64(0)), func() { fb.cur.NewStore(i64(1), threads) })
 	nt = fb.cur.NewLoad(tI64, threads)
 	most := int64(min(len(b.chunks()), maxThreads))
 	fb.ifThen("cap", fb.cur.NewICmp(enum.IPredSGT, nt, i64(most)), func() { fb.cur.NewStore(i64(most), threads) })
