@@ -106,6 +106,13 @@ type router struct {
 	outLat  []int64
 	outLink []int64
 	outCore []int // local ports: core index, -1 if none
+	// Fixed by the geometry as well: per output port, the FIFO it fills
+	// and its capacity; per input port, who fills it (a router id, or -1
+	// and a core index, -1 if none).
+	outFifo []*fifo
+	outCap  []int
+	upR     []int
+	upC     []int
 }
 
 // NoCStats are the network's counters over a run.
@@ -135,6 +142,7 @@ type noc struct {
 	queue  []fifo // per core: SE input queue
 	pool   []packet
 	coreAt [][]int // per router: core index per local port, -1 if none
+	coreR  []*router // per core: its tile's router
 	ev     *calendar
 
 	// during run
@@ -204,6 +212,24 @@ func newNoC(cfg *loihi.ChipConfig, chips int, cores []*core) *noc {
 				r.outLat[o], r.outLink[o] = int64(cyc.ChipLink), int64(cyc.ChipLinkOccupy)
 			}
 		}
+	}
+	for _, r := range n.routers {
+		np := len(r.in)
+		r.outFifo, r.outCap = make([]*fifo, np), make([]int, np)
+		r.upR, r.upC = make([]int, np), make([]int, np)
+		for o := 0; o < np; o++ {
+			if r.outNext[o] != nil || r.outCore[o] >= 0 {
+				r.outFifo[o], r.outCap[o] = n.downstream(r, o)
+			}
+			r.upR[o], r.upC[o] = -1, -1
+			if o >= portL0 || r.outNext[o] != nil {
+				r.upR[o], r.upC[o] = n.upstream(r, o)
+			}
+		}
+	}
+	n.coreR = make([]*router, len(cores))
+	for ci, c := range cores {
+		n.coreR[ci] = n.routerAt(c.loc.X, c.loc.Y)
 	}
 	return n
 }
@@ -327,11 +353,11 @@ func (n *noc) visitSE(c int, t int64) {
 		ev.wakeSE(c, n.seFree[c])
 		return
 	}
-	h := q.head()
-	if h.arr > t {
-		ev.wakeSE(c, h.arr)
+	if q.hArr > t {
+		ev.wakeSE(c, q.hArr)
 		return
 	}
+	wasFull := q.n() >= n.cfg.Cycles.CoreInQueue
 	p := q.pop()
 	cost := int64(n.cores[c].axCycles[p.axon])
 	n.seFree[c] = t + cost
@@ -349,9 +375,12 @@ func (n *noc) visitSE(c int, t int64) {
 	if q.n() > 0 {
 		ev.wakeSE(c, n.seFree[c])
 	}
-	// A slot of the queue is free: the ejection port may go on.
-	loc := n.cores[c].loc
-	ev.wakeRouter(n.routerAt(loc.X, loc.Y).id, t)
+	// A slot of the queue is free: the ejection port may go on. Only
+	// a full queue can have stopped it (and only that router fills the
+	// queue), so the credit matters only then.
+	if wasFull {
+		ev.wakeRouter(n.coreR[c].id, t)
+	}
 }
 
 // upstream returns who fills input port i of router r: a router id, or
@@ -381,7 +410,6 @@ func (n *noc) downstream(r *router, o int) (*fifo, int) {
 
 func (n *noc) visitRouter(r *router, t int64) {
 	ev := n.ev
-	np := len(r.in)
 	var bestIn [16]int8
 	var bestKey [16]uint64
 	var has uint16
@@ -397,17 +425,25 @@ func (n *noc) visitRouter(r *router, t int64) {
 			has |= 1 << uint(o)
 		}
 	}
-	for o := 0; o < np; o++ {
-		if has&(1<<uint(o)) == 0 || r.busy[o] > t {
+	for o := -1; ; {
+		// The next output above o with a candidate (has may gain
+		// outputs above o as the loop goes).
+		rest := uint32(has) >> uint(o+1)
+		if rest == 0 {
+			break
+		}
+		o += 1 + bits.TrailingZeros32(rest)
+		if r.busy[o] > t {
 			continue
 		}
-		dst, capacity := n.downstream(r, o)
+		dst, capacity := r.outFifo[o], r.outCap[o]
 		if dst.n() >= capacity {
 			continue // woken by the credit
 		}
 		nr, lat, link := r.outNext[o], r.outLat[o], r.outLink[o]
 		i := int(bestIn[o])
 		f := &r.in[i]
+		wasFull := f.n() >= n.cfg.Cycles.RouterFIFO
 		bp := f.pop()
 		if f.n() == 0 {
 			r.mask &^= 1 << uint(i)
@@ -429,8 +465,11 @@ func (n *noc) visitRouter(r *router, t int64) {
 			}
 			ev.wakeSE(bp.dst, bp.arr)
 		}
-		// Credit back to whoever fills input i.
-		if ur, uc := n.upstream(r, i); ur >= 0 {
+		// Credit back to whoever fills input i: it can only have been
+		// stopped by a full FIFO (it alone fills input i), so the credit
+		// matters only when the FIFO was full.
+		if !wasFull {
+		} else if ur, uc := r.upR[i], r.upC[i]; ur >= 0 {
 			ev.wakeRouter(ur, t)
 		} else if uc >= 0 {
 			ev.wakeAE(uc, t)
@@ -453,7 +492,7 @@ func (n *noc) visitRouter(r *router, t int64) {
 		if w <= t {
 			if b := r.busy[f.hOut]; b > t {
 				w = b
-			} else if dst, capacity := n.downstream(r, f.hOut); dst.n() >= capacity {
+			} else if r.outFifo[f.hOut].n() >= r.outCap[f.hOut] {
 				continue
 			} else {
 				w = t + 1
@@ -496,7 +535,7 @@ func (n *noc) visitAE(c int, t int64) {
 		return
 	}
 	loc := n.cores[c].loc
-	r := n.routerAt(loc.X, loc.Y)
+	r := n.coreR[c]
 	f := &r.in[portL0+loc.Core]
 	if f.n() >= cyc.RouterFIFO {
 		return // woken by the credit
