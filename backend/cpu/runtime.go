@@ -28,7 +28,7 @@ type runtimeDecls struct {
 	out, nthreads, bad, stop, done                 *ir.Global
 	errPop, errNeuron, errState, errValue, errStep *ir.Global
 	gen, sleepers, quit                            *ir.Global // the step generation (futex word), sleeping workers, exit
-	next, ndone, step                              *ir.Global // per thread the next chunk of its range (one cache line each); chunks done; the step
+	next, ndone, step, active                      *ir.Global // per thread the next chunk of its range (one cache line each); chunks done; the step; threads sharing it
 	syscall, schedYield                            *ir.Func
 }
 
@@ -87,6 +87,7 @@ func declareRuntime(m *ir.Module) *runtimeDecls {
 	r.next = g("snnc.next", arrayOf(8*maxThreads, tI64))
 	r.ndone = g("snnc.ndone", tI64)
 	r.step = g("snnc.step", tI64)
+	r.active = g("snnc.active", tI64)
 	r.gen.Align, r.next.Align, r.ndone.Align = 64, 64, 64
 	r.schedYield = d("sched_yield", tI32)
 	r.syscall = d("syscall", tI64, tI64)
@@ -716,7 +717,10 @@ func (b *builder) emitWorker(work *ir.Func) *ir.Func {
 	exit := fb.block("exit")
 	fb.cur.NewCondBr(quit, exit, body)
 	fb.cur = body
-	fb.cur.NewCall(work, tid, fb.loadG(rt.nthreads), i64(2))
+	active := atomicLoad(fb.cur, tI64, rt.active, enum.AtomicOrderingMonotonic)
+	fb.ifThen("mine", fb.cur.NewICmp(enum.IPredSLT, tid, active), func() {
+		fb.cur.NewCall(work, tid, active, i64(2))
+	})
 	fb.cur.NewBr(loop)
 	exit.NewRet(nil)
 	return f
@@ -732,6 +736,28 @@ func (b *builder) publish(fb *fb) {
 	})
 }
 
+// The main thread checks now and then that the threads pay: it runs
+// probeSteps steps with every thread, then probeSteps with itself alone,
+// and keeps whichever was faster for the next exploitSteps steps (the
+// alone-or-not choice changes only who computes a chunk, never a result).
+// On a quiet machine the threads win and the probe costs a few percent; on
+// one where another process holds a core, the program does not pay for
+// threads that are descheduled in the middle of their chunks.
+const (
+	probeSteps   = 256
+	exploitSteps = 16 * probeSteps
+)
+
+// nowNs emits clock_gettime(CLOCK_MONOTONIC) in nanoseconds.
+func (b *builder) nowNs(fb *fb) value.Value {
+	ts := fb.alloca(arrayOf(2, tI64))
+	fb.call(b.rt.clockGettime, i32(1), fb.cur.NewBitCast(ts, tI8p))
+	at := ts.(*ir.InstAlloca).ElemType
+	sec := fb.cur.NewLoad(tI64, fb.cur.NewGetElementPtr(at, ts, i64(0), i64(0)))
+	ns := fb.cur.NewLoad(tI64, fb.cur.NewGetElementPtr(at, ts, i64(0), i64(1)))
+	return fb.cur.NewAdd(fb.cur.NewMul(sec, i64(1e9)), ns)
+}
+
 // emitRunSteps emits void @snnc.run(): the step loop of the main thread.
 func (b *builder) emitRunSteps(serial, work *ir.Func) *ir.Func {
 	rt := b.rt
@@ -740,16 +766,53 @@ func (b *builder) emitRunSteps(serial, work *ir.Func) *ir.Func {
 	fb := newFB(f)
 	nchunks := int64(len(b.chunks()))
 	nt := fb.loadG(rt.nthreads)
+	// The probe: phase 0 measures all threads, 1 the main thread alone,
+	// 2 exploits the faster.
+	phase, left, since, allNs := fb.alloca(tI64), fb.alloca(tI64), fb.alloca(tI64), fb.alloca(tI64)
+	fb.cur.NewStore(i64(0), phase)
+	fb.cur.NewStore(i64(probeSteps), left)
+	fb.cur.NewStore(b.nowNs(fb), since)
+	atomicStore(fb.cur, nt, rt.active, enum.AtomicOrderingMonotonic)
 	fb.loop("step", i64(0), i64(b.steps), nil, func(k value.Value, _ []value.Value) []value.Value {
+		fb.ifThen("probe", fb.cur.NewAnd(fb.cur.NewICmp(enum.IPredSGT, nt, i64(1)), fb.cur.NewICmp(enum.IPredEQ, fb.cur.NewLoad(tI64, left), i64(0))), func() {
+			now := b.nowNs(fb)
+			el := fb.cur.NewSub(now, fb.cur.NewLoad(tI64, since))
+			fb.cur.NewStore(now, since)
+			ph := fb.cur.NewLoad(tI64, phase)
+			p0, p1, p2 := fb.block("all"), fb.block("alone"), fb.block("exploit")
+			join := fb.block("probed")
+			fb.cur.NewSwitch(ph, p2, ir.NewCase(i64(0), p0), ir.NewCase(i64(1), p1))
+			// Measured all threads: now measure the main thread alone.
+			p0.NewStore(el, allNs)
+			atomicStore(p0, i64(1), rt.active, enum.AtomicOrderingMonotonic)
+			p0.NewStore(i64(1), phase)
+			p0.NewStore(i64(probeSteps), left)
+			p0.NewBr(join)
+			// Measured alone: keep the threads if they were 10 % faster.
+			better := p1.NewICmp(enum.IPredSLT, p1.NewMul(p1.NewLoad(tI64, allNs), i64(10)), p1.NewMul(el, i64(9)))
+			atomicStore(p1, p1.NewSelect(better, nt, i64(1)), rt.active, enum.AtomicOrderingMonotonic)
+			p1.NewStore(i64(2), phase)
+			p1.NewStore(i64(exploitSteps), left)
+			p1.NewBr(join)
+			// Exploited: probe again.
+			atomicStore(p2, nt, rt.active, enum.AtomicOrderingMonotonic)
+			p2.NewStore(i64(0), phase)
+			p2.NewStore(i64(probeSteps), left)
+			p2.NewBr(join)
+			fb.cur = join
+		})
+		fb.cur.NewStore(fb.cur.NewSub(fb.cur.NewLoad(tI64, left), i64(1)), left)
+		active := atomicLoad(fb.cur, tI64, rt.active, enum.AtomicOrderingMonotonic)
 		atomicStore(fb.cur, k, rt.step, enum.AtomicOrderingMonotonic)
 		atomicStore(fb.cur, i64(0), rt.ndone, enum.AtomicOrderingMonotonic)
-		fb.loop("reset", i64(0), nt, nil, func(t value.Value, _ []value.Value) []value.Value {
-			start := fb.cur.NewSDiv(fb.cur.NewMul(t, i64(nchunks)), nt)
+		fb.loop("reset", i64(0), active, nil, func(t value.Value, _ []value.Value) []value.Value {
+			start := fb.cur.NewSDiv(fb.cur.NewMul(t, i64(nchunks)), active)
 			atomicStore(fb.cur, start, fb.elemPtr(rt.next, tI64, fb.cur.NewMul(t, i64(8))), enum.AtomicOrderingRelease)
 			return nil
 		})
-		b.publish(fb)
-		fb.cur.NewCall(work, i64(0), nt, i64(2))
+		// Alone: the workers are not woken.
+		fb.ifThen("publish", fb.cur.NewICmp(enum.IPredSGT, active, i64(1)), func() { b.publish(fb) })
+		fb.cur.NewCall(work, i64(0), active, i64(2))
 		// Wait for the chunks other threads are still computing.
 		polls := fb.alloca(tI64)
 		fb.cur.NewStore(i64(0), polls)
@@ -766,7 +829,7 @@ func (b *builder) emitRunSteps(serial, work *ir.Func) *ir.Func {
 			spin.NewBr(next)
 			// Waited long enough: take what is left, or give the core to
 			// whoever computes it.
-			yield.NewCall(work, i64(0), nt, i64(1))
+			yield.NewCall(work, i64(0), active, i64(1))
 			yield.NewCall(rt.schedYield)
 			yield.NewBr(next)
 			fb.cur = next
