@@ -143,6 +143,7 @@ type noc struct {
 	pool   []packet
 	coreAt [][]int // per router: core index per local port, -1 if none
 	coreR  []*router // per core: its tile's router
+	routes [][]routeInfo // per source core (filled on first use): per destination core
 	ev     *calendar
 
 	// during run
@@ -236,6 +237,12 @@ func newNoC(cfg *loihi.ChipConfig, chips int, cores []*core) *noc {
 
 func (n *noc) routerAt(x, y int) *router { return n.routers[y*n.w+x] }
 
+// routeInfo is what a packet needs of its route.
+type routeInfo struct {
+	hopsX, hopsY, crossings int
+	unloaded                int64
+}
+
 // add queues a packet for injection by its source core's AE.
 func (n *noc) add(src, dst int, axon int32, emit int64) {
 	if len(n.pool) == cap(n.pool) {
@@ -243,15 +250,26 @@ func (n *noc) add(src, dst int, axon int32, emit int64) {
 	}
 	n.pool = n.pool[:len(n.pool)+1]
 	p := &n.pool[len(n.pool)-1]
-	d := n.cores[dst].loc
-	s := n.cores[src].loc
-	r := n.cfg.RouteBetween(s, d)
-	*p = packet{src: src, dst: dst, axon: axon, x: d.X, y: d.Y, c: d.Core, emit: emit, seq: n.seq,
-		hopsX: r.HopsX, hopsY: r.HopsY, crossings: r.ChipCrossX + r.ChipCrossY}
-	p.unloaded = int64(r.LatencyCyc) + 1 // +1: the router sees an injected packet the next cycle
-	if !r.SameTile {
-		p.unloaded += int64(n.cfg.Cycles.SameTile) // the final ejection
+	if n.routes == nil {
+		n.routes = make([][]routeInfo, len(n.cores))
 	}
+	if n.routes[src] == nil {
+		ri := make([]routeInfo, len(n.cores))
+		s := n.cores[src].loc
+		for j, c := range n.cores {
+			r := n.cfg.RouteBetween(s, c.loc)
+			ri[j] = routeInfo{hopsX: r.HopsX, hopsY: r.HopsY, crossings: r.ChipCrossX + r.ChipCrossY,
+				unloaded: int64(r.LatencyCyc) + 1} // +1: the router sees an injected packet the next cycle
+			if !r.SameTile {
+				ri[j].unloaded += int64(n.cfg.Cycles.SameTile) // the final ejection
+			}
+		}
+		n.routes[src] = ri
+	}
+	d := n.cores[dst].loc
+	r := &n.routes[src][dst]
+	*p = packet{src: src, dst: dst, axon: axon, x: d.X, y: d.Y, c: d.Core, emit: emit, seq: n.seq,
+		hopsX: r.hopsX, hopsY: r.hopsY, crossings: r.crossings, unloaded: r.unloaded}
 	n.seq++
 	n.inj[src] = append(n.inj[src], p)
 }
