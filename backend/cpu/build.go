@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"strings"
 
 	"github.com/llir/llvm/ir"
 	"github.com/llir/llvm/ir/constant"
@@ -472,7 +471,7 @@ func (b *builder) newProjectionStructure(ip *instance.Projection) *projGen {
 // k is At(k·dt), computed here exactly as the interpreter computes it.
 func (b *builder) newStim(j int, st *instance.Stimulus) *stimGen {
 	sg := &stimGen{is: st}
-	var steps, vals []float64
+	var vals []float64
 	var stepsI []int64
 	for k := int64(0); k <= b.steps; k++ {
 		v := st.At(float64(k) * b.inst.Dt)
@@ -481,10 +480,6 @@ func (b *builder) newStim(j int, st *instance.Stimulus) *stimGen {
 			vals = append(vals, v)
 		}
 	}
-	for _, k := range stepsI {
-		steps = append(steps, float64(k))
-	}
-	_ = steps
 	stepsI = append(stepsI, math.MaxInt64)
 	vals = append(vals, 0)
 	id := fmt.Sprintf("stim%d", j)
@@ -660,7 +655,6 @@ func (b *builder) emitPopStep(p *popGen) error {
 			stimVals[j] = append(stimVals[j], fb.named(fb.load(tF64, b.stimVal, i64(int64(sj))), fmt.Sprintf("stim%d", sj)))
 		}
 	}
-	var refSteps value.Value
 	var err error
 	out := fb.loop("n", lo, hi, []value.Value{i32(0)}, func(i value.Value, acc []value.Value) []value.Value {
 		// 1. Deliver: jumps into states, inputs = ring + stimuli.
@@ -777,7 +771,6 @@ func (b *builder) emitPopStep(p *popGen) error {
 				} else {
 					rs = fb.load(tI64, p.refSteps.g, i)
 				}
-				refSteps = rs
 				fb.store(tI64, fb.cur.NewSelect(spikeV, fb.cur.NewAdd(k, rs), ru), p.refUntil, i)
 			}
 		}
@@ -786,7 +779,6 @@ func (b *builder) emitPopStep(p *popGen) error {
 		}
 		return []value.Value{bad}
 	})
-	_ = refSteps
 	if err != nil {
 		return err
 	}
@@ -841,5 +833,3 @@ func (b *builder) blob(name string, data []byte) (constant.Constant, int) {
 	g.Linkage = enum.LinkagePrivate
 	return constant.NewGetElementPtr(g.ContentType, g, i64(0), i64(0)), len(data)
 }
-
-var _ = strings.Join

@@ -18,7 +18,6 @@ import (
 	"github.com/llir/llvm/ir"
 	"github.com/llir/llvm/ir/constant"
 	"github.com/llir/llvm/ir/enum"
-	"github.com/llir/llvm/ir/types"
 	"github.com/llir/llvm/ir/value"
 
 	"snnc/internal/fixed"
@@ -550,5 +549,3 @@ func (b *builder) emitFixedSample() *ir.Func {
 	fb.cur.NewRet(nil)
 	return f
 }
-
-var _ types.Type = tI64
