@@ -141,8 +141,8 @@ type noc struct {
 	seFree []int64
 	queue  []fifo // per core: SE input queue
 	pool   []packet
-	coreAt [][]int // per router: core index per local port, -1 if none
-	coreR  []*router // per core: its tile's router
+	coreAt [][]int       // per router: core index per local port, -1 if none
+	coreR  []*router     // per core: its tile's router
 	routes [][]routeInfo // per source core (filled on first use): per destination core
 	ev     *calendar
 
