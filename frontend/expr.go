@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"snnc/internal/textdist"
 	"snnc/internal/units"
 	"snnc/ir"
 )
@@ -469,12 +470,21 @@ func (c *checker) unitOf(u *UnitExpr) (units.Unit, bool) {
 }
 
 // suggest proposes a close declared name for a misspelt one.
-func (c *checker) suggest(name string) string {
+func (c *checker) suggest(name string) string { return suggestAmong(name, c.visibleNames) }
+
+// suggestAmong proposes the candidate closest to a misspelt name, as
+// " (did you mean X?)", or "" when none is close. A different case of the
+// same word counts as distance 1 (V for v); otherwise a one-letter name has
+// every other one-letter name at distance 1, so only a case variant is
+// suggested for it.
+func suggestAmong(name string, cands []string) string {
 	best, bestD := "", 3
-	for _, cand := range c.visibleNames {
-		// A one-letter name has every other one-letter name at distance 1:
-		// suggest only a different case (V for v), not an arbitrary letter.
-		if d := editDistance(name, cand); d < bestD && (d < len(name) || strings.EqualFold(name, cand)) {
+	for _, cand := range cands {
+		d := textdist.Levenshtein(name, cand)
+		if strings.EqualFold(name, cand) {
+			d = 1
+		}
+		if d < bestD && (d < len(name) || strings.EqualFold(name, cand)) {
 			best, bestD = cand, d
 		}
 	}
@@ -482,27 +492,4 @@ func (c *checker) suggest(name string) string {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %s?)", best)
-}
-
-func editDistance(a, b string) int {
-	if strings.EqualFold(a, b) {
-		return 1
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

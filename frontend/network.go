@@ -875,11 +875,7 @@ func (c *checker) dataFile(pos Pos, dir, name string) (string, bool) {
 }
 
 func (c *checker) suggestModel(name string) string {
-	save := c.visibleNames
-	c.visibleNames = c.prog.modelNames()
-	s := c.suggest(name)
-	c.visibleNames = save
-	return s
+	return suggestAmong(name, c.prog.modelNames())
 }
 
 // suggestMember proposes a declaration of unit u of one of the given
@@ -906,19 +902,11 @@ func (c *checker) suggestMember(u *ir.Unit, name string, kinds ...string) string
 			}
 		}
 	}
-	save := c.visibleNames
-	c.visibleNames = names
-	s := c.suggest(name)
-	c.visibleNames = save
-	return s
+	return suggestAmong(name, names)
 }
 
 func (c *checker) suggestFrom(name string, names map[string]Pos) string {
-	save := c.visibleNames
-	c.visibleNames = sortedKeys(names)
-	s := c.suggest(name)
-	c.visibleNames = save
-	return s
+	return suggestAmong(name, sortedKeys(names))
 }
 
 // article names a dimension with its article: "a time", "an area",

@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"snnc/internal/textdist"
 	"snnc/ir"
 )
 
@@ -462,7 +463,7 @@ func fmtDur(d time.Duration) string {
 func nearest(name string, cands []string) string {
 	best, bestD := "", 1<<30
 	for _, c := range cands {
-		d := editDistance(strings.ToLower(name), strings.ToLower(c))
+		d := textdist.Levenshtein(strings.ToLower(name), strings.ToLower(c))
 		if d < bestD {
 			best, bestD = c, d
 		}
@@ -471,26 +472,6 @@ func nearest(name string, cands []string) string {
 		return best
 	}
 	return ""
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := prev[j-1]
-			if a[i-1] != b[j-1] {
-				c++
-			}
-			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // sortedKeys returns the keys of a string set in order.
