@@ -110,19 +110,25 @@ func loihiRun(j *Job) (*results.Result, error) {
 	return res, nil
 }
 
-func loihiCompile(j *Job) error {
+// loihiImage quantises the job's network and compiles it to a core image.
+func loihiImage(j *Job) (*loihi.Image, error) {
 	inst, err := j.Instance()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	o, err := loihiOptions(j)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := loihiQuantize(j, &o); err != nil {
-		return err
+		return nil, err
 	}
 	img, _, err := toolchain.Compile(j.Module, inst, o)
+	return img, err
+}
+
+func loihiCompile(j *Job) error {
+	img, err := loihiImage(j)
 	if err != nil {
 		return err
 	}
@@ -130,18 +136,7 @@ func loihiCompile(j *Job) error {
 }
 
 func loihiEmit(j *Job, w io.Writer) error {
-	inst, err := j.Instance()
-	if err != nil {
-		return err
-	}
-	o, err := loihiOptions(j)
-	if err != nil {
-		return err
-	}
-	if err := loihiQuantize(j, &o); err != nil {
-		return err
-	}
-	img, _, err := toolchain.Compile(j.Module, inst, o)
+	img, err := loihiImage(j)
 	if err != nil {
 		return err
 	}
