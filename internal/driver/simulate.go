@@ -49,7 +49,7 @@ func init() {
 				return err
 			}
 			if j.JSON {
-				return fmt.Errorf("fixed: --json is not supported for the quantisation report")
+				return &UsageError{fmt.Errorf("report --target fixed: --json is not supported (the quantisation report is text)")}
 			}
 			_, err = io.WriteString(w, rep.String())
 			return err
