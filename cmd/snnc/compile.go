@@ -114,6 +114,14 @@ their error against float).
 			if err != nil {
 				return err
 			}
+			if ib, err := driver.DetectImage(args[0]); err != nil {
+				return err
+			} else if ib != nil {
+				// The report is the mapper's, made from the program; an
+				// image has its measured figures instead.
+				return usageErrf("report: %s is a compiled %s, not a program: report --target reads the program it was compiled from; for the image's measured cycles, traffic and energy run it: snnc run --backend %s --stats STATS.json %s",
+					args[0], ib.ImageKind, ib.Name, args[0])
+			}
 			j, err := jf.job(cmd, args[0], opt, b)
 			if err != nil {
 				return err

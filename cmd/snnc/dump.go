@@ -29,7 +29,11 @@ func newDumpCmd() *cobra.Command {
                and the hardware targets built in (loihi: the core image;
                cpu: the LLVM module)
 
-The IR text is deterministic and parses back to the same module.`,
+The IR text is deterministic and parses back to the same module.
+
+FILE may also be a core image written by snnc compile --target loihi:
+--emit=loihi prints it as text (the same text as on the program it was
+compiled from).`,
 		Example: `  snnc dump --emit=ir testdata/squid.snn
   snnc dump --emit=ast testdata/lif.snn
   snnc dump --emit=ir testdata/squid.snn > squid.ir && snnc check squid.ir
@@ -46,6 +50,11 @@ The IR text is deterministic and parses back to the same module.`,
 			max := diagCap
 			if allErrors {
 				max = 0
+			}
+			if ib, err := driver.DetectImage(path); err != nil {
+				return err
+			} else if ib != nil {
+				return dumpImage(cmd, path, ib, emit, jf)
 			}
 			switch emit {
 			case "ast":
@@ -95,4 +104,23 @@ The IR text is deterministic and parses back to the same module.`,
 
 func emitChoices() string {
 	return strings.Join(append([]string{"ast", "ir"}, driver.BackendNames("emit")...), ", ")
+}
+
+// dumpImage prints a backend's compiled image (--emit=NAME of its backend).
+func dumpImage(cmd *cobra.Command, path string, b *driver.Backend, emit string, jf *jobFlags) error {
+	if emit != b.Name || b.EmitImage == nil {
+		return usageErrf("dump: %s is a compiled %s, not a program: only --emit=%s prints it", path, b.ImageKind, b.Name)
+	}
+	if err := checkImageFlags(cmd, path, b, "emit", "all-errors", "network"); err != nil {
+		return err
+	}
+	opt, err := jf.options(cmd)
+	if err != nil {
+		return err
+	}
+	j, err := driver.NewImageJob(b, path, opt)
+	if err != nil {
+		return err
+	}
+	return b.EmitImage(j, cmd.OutOrStdout())
 }

@@ -100,3 +100,12 @@ func (jf *jobFlags) job(cmd *cobra.Command, path string, opt driver.RunOptions, 
 	}
 	return j, nil
 }
+
+// imageOptions fills in the job's backend options that apply to an image.
+func (jf *jobFlags) imageOptions(j *driver.ImageJob, b *driver.Backend) {
+	for _, bf := range b.Flags {
+		if b.ImageFlagApplies(bf.Name) {
+			j.Options[bf.Name] = *jf.backend[bf.Name]
+		}
+	}
+}

@@ -53,6 +53,13 @@ source's rate), with units: --set cell.gNa=100mS/cm2.
 The pass pipeline (-O, --passes) runs before the simulation; the default,
 -O0, simulates the program as lowered.
 
+FILE may also be a core image written by snnc compile --target loihi
+(recognised by its first bytes, whatever its name): it runs on the loihi
+chip simulator as compiled (--backend may be left out), with the same
+output as running the program with the same flags. --duration can only
+shorten it; the pipeline flags, --seed, --set and the loihi compile options
+were fixed when it was compiled and are refused.
+
 A progress bar is shown on standard error for runs longer than about a
 second when it is a terminal; --quiet turns it and the summary off. The
 results do not depend on --threads.`,
@@ -60,7 +67,8 @@ results do not depend on --threads.`,
   snnc run testdata/squid.snn -o squid.json --duration 50ms
   snnc run testdata/cobahh.snn -o cobahh.npz --seed 7 --threads 2
   snnc run testdata/squid.snn --set cell.gNa=100mS/cm2 -o out.csv
-  snnc run --backend fixed testdata/squid.snn`,
+  snnc run --backend fixed testdata/squid.snn
+  snnc run --backend loihi squid.snnimg -o squid.json`,
 		Args: exactArgs(1, "one FILE"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			path := args[0]
@@ -70,25 +78,61 @@ results do not depend on --threads.`,
 					return usageErr(err)
 				}
 			}
-			b, err := driver.LookupBackend(backend, "run")
+			ib, err := driver.DetectImage(path)
 			if err != nil {
 				return err
 			}
-			opt, err := jf.options(cmd)
-			if err != nil {
-				return err
-			}
-			j, err := jf.job(cmd, path, opt, b)
-			if err != nil {
-				return err
+			var run func(progress func(step, total int64)) (*results.Result, error)
+			if ib != nil {
+				// A compiled image: it runs as it is, on its backend.
+				if cmd.Flags().Changed("backend") && backend != ib.Name {
+					return usageErrf("%s is a compiled %s: it runs only with --backend %s", path, ib.ImageKind, ib.Name)
+				}
+				if ib.RunImage == nil {
+					return usageErrf("%s is a compiled %s, which this snnc cannot run", path, ib.ImageKind)
+				}
+				if err := checkImageFlags(cmd, path, ib, "output", "quiet", "backend", "network", "duration", "threads"); err != nil {
+					return err
+				}
+				opt, err := jf.options(cmd)
+				if err != nil {
+					return err
+				}
+				j, err := driver.NewImageJob(ib, path, opt)
+				if err != nil {
+					return err
+				}
+				jf.imageOptions(j, ib)
+				run = func(p func(step, total int64)) (*results.Result, error) {
+					j.Run.Progress = p
+					return ib.RunImage(j)
+				}
+			} else {
+				b, err := driver.LookupBackend(backend, "run")
+				if err != nil {
+					return err
+				}
+				opt, err := jf.options(cmd)
+				if err != nil {
+					return err
+				}
+				j, err := jf.job(cmd, path, opt, b)
+				if err != nil {
+					return err
+				}
+				run = func(p func(step, total int64)) (*results.Result, error) {
+					j.Run.Progress = p
+					return b.Run(j)
+				}
 			}
 			var bar *progress
+			var update func(step, total int64)
 			if !quiet && isTerminal(cmd.ErrOrStderr()) {
 				bar = newProgress(cmd.ErrOrStderr())
-				j.Run.Progress = bar.update
+				update = bar.update
 			}
 			start := time.Now()
-			r, err := b.Run(j)
+			r, err := run(update)
 			wall := time.Since(start)
 			bar.done()
 			if err != nil {

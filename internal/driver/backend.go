@@ -37,6 +37,22 @@ type Backend struct {
 	Emit func(j *Job, w io.Writer) error
 	// Report writes a resource and cost report (JSON when j.JSON).
 	Report func(j *Job, w io.Writer) error
+
+	// A backend whose Compile writes a file it can read back (loihi's core
+	// image) describes that file here, so that the commands accept it in
+	// place of a program (image.go). ImageMagic is the bytes every such
+	// file starts with (how it is recognised), ImageExt its usual
+	// extension, ImageKind what to call it in messages.
+	ImageMagic string
+	ImageExt   string
+	ImageKind  string
+	// ImageFlags are the names of the backend's Flags that still apply to
+	// an already compiled image (the others were fixed when it was
+	// compiled).
+	ImageFlags []string
+	// RunImage simulates a compiled image; EmitImage prints it.
+	RunImage  func(j *ImageJob) (*results.Result, error)
+	EmitImage func(j *ImageJob, w io.Writer) error
 }
 
 // Flag is a backend-specific option.

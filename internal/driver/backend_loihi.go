@@ -1,11 +1,13 @@
 package driver
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
+	"math"
 	"strconv"
+	"strings"
 
 	"snnc/backend/loihi"
 	"snnc/backend/loihi/toolchain"
@@ -26,12 +28,18 @@ func init() {
 			{Name: "rate", Default: "10", Usage: "firing rate in Hz assumed for neurons in the report's traffic and energy"},
 			{Name: "exact", Default: "false", Usage: "report: quantise first, for exact microcode, LUT and weight sizes (runs the profiling simulation)"},
 			{Name: "stats", Default: "", Usage: "run: write the chip's statistics (cycles per step, per-core busy cycles, NoC, energy) as JSON to this file"},
-			{Name: "fit-weights", Default: "true", Usage: "round synaptic weights wider than a synapse's 8-bit mantissa (with a note on stderr); false: an error"},
 		},
 		Run:     loihiRun,
 		Compile: loihiCompile,
 		Emit:    loihiEmit,
 		Report:  loihiReport,
+
+		ImageMagic: loihi.ImageMagic,
+		ImageExt:   ".snnimg",
+		ImageKind:  "loihi core image",
+		ImageFlags: []string{"stats"},
+		RunImage:   loihiRunImage,
+		EmitImage:  loihiEmitImage,
 	})
 }
 
@@ -46,13 +54,6 @@ func loihiOptions(j *Job) (toolchain.Options, error) {
 	}
 	o.Chip = loihi.DefaultChip()
 	o.Chip.MaxChips = chips
-	switch j.Options["fit-weights"] {
-	case "true", "":
-		o.FitWeights = true
-	case "false":
-	default:
-		return o, &UsageError{fmt.Errorf("--fit-weights %q: want true or false", j.Options["fit-weights"])}
-	}
 	if s := j.Options["rate"]; s != "" {
 		r, err := strconv.ParseFloat(s, 64)
 		if err != nil || r < 0 {
@@ -63,22 +64,19 @@ func loihiOptions(j *Job) (toolchain.Options, error) {
 	return o, nil
 }
 
-// loihiQuantize quantises the job's network and, with --fit-weights, rounds
-// weights a synapse cannot hold, saying so on stderr.
+// loihiQuantize quantises the job's network for the chip. Its weights are
+// chip-sized by construction (quantize rounds them to a synapse's 8-bit
+// mantissa, docs/fixed-point.md §6), so nothing is rounded again here: a
+// weight that does not fit would be a bug in quantize, and the mapper
+// refuses it rather than let the chip silently differ from --backend fixed
+// (docs/cli.md, "Backends").
 func loihiQuantize(j *Job, o *toolchain.Options) error {
 	net, _, err := Quantize(j)
 	if err != nil {
 		return err
 	}
-	if o.FitWeights {
-		fit, n := loihi.FitWeights(net)
-		if n > 0 {
-			fmt.Fprintf(os.Stderr, "snnc: loihi: the weights of %d projection(s) need more than the 8-bit mantissa a synapse holds; rounded (results can differ from --backend fixed)\n", n)
-		}
-		net = fit
-		o.FitWeights = false
-	}
 	o.Net = net
+	o.FitWeights = false
 	return nil
 }
 
@@ -98,16 +96,92 @@ func loihiRun(j *Job) (*results.Result, error) {
 	if err != nil {
 		return res, err
 	}
-	if path := j.Options["stats"]; path != "" {
-		if err := atomicfile.Write(path, func(w io.Writer) error {
-			enc := json.NewEncoder(w)
-			enc.SetIndent("", "  ")
-			return enc.Encode(st)
-		}); err != nil {
-			return res, err
-		}
+	return res, loihiWriteStats(j.Options["stats"], st)
+}
+
+// loihiWriteStats writes the chip's statistics for --stats (nothing when
+// path is empty).
+func loihiWriteStats(path string, st *sim.Stats) error {
+	if path == "" {
+		return nil
 	}
-	return res, nil
+	return atomicfile.Write(path, func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(st)
+	})
+}
+
+// loihiDecode decodes and validates the job's core image. A damaged image
+// is an error naming the file and what is wrong with it.
+func loihiDecode(j *ImageJob) (*loihi.Image, error) {
+	head := len(loihi.ImageMagic) + 2 // magic, version u16
+	switch d := j.Data; {
+	case !strings.HasPrefix(loihi.ImageMagic, string(d[:min(len(d), len(loihi.ImageMagic))])):
+		return nil, fmt.Errorf("%s: not a loihi core image (it does not start with %q)", j.Path, loihi.ImageMagic)
+	case len(d) < head:
+		return nil, fmt.Errorf("%s: truncated loihi core image: %d bytes, shorter than its %d-byte header", j.Path, len(d), head)
+	}
+	if v := int(binary.LittleEndian.Uint16(j.Data[len(loihi.ImageMagic):])); v != loihi.ImageVersion {
+		return nil, fmt.Errorf("%s: loihi core image of format version %d; this snnc reads version %d (compile the program again with this snnc)", j.Path, v, loihi.ImageVersion)
+	}
+	img, err := loihi.DecodeImage(j.Data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: damaged loihi core image: %s", j.Path, strings.TrimPrefix(err.Error(), "core image: "))
+	}
+	if j.Run.Network != "" && j.Run.Network != img.Network {
+		return nil, &UsageError{fmt.Errorf("--network %s: the core image %s holds network %s", j.Run.Network, j.Path, img.Network)}
+	}
+	return img, nil
+}
+
+// loihiImageSteps returns the steps to run an image for: its own, or fewer
+// with --duration. An image holds its inputs (stimulus schedules, spike
+// lists) for the steps it was compiled for, so a longer run is refused.
+func loihiImageSteps(j *ImageJob, img *loihi.Image) (int64, error) {
+	d := j.Run.Duration
+	if d <= 0 {
+		return img.Steps, nil
+	}
+	if err := checkSteps(d, img.Dt); err != nil {
+		return 0, err
+	}
+	steps := int64(math.Round(d / img.Dt))
+	if steps > img.Steps {
+		return 0, &UsageError{fmt.Errorf("--duration %s is longer than the %s (%d steps of dt = %s) the core image %s was compiled for; an image can only be run for as long or shorter (compile again with --duration)",
+			FormatTime(d), FormatTime(float64(img.Steps)*img.Dt), img.Steps, FormatTime(img.Dt), j.Path)}
+	}
+	return steps, nil
+}
+
+// loihiRunImage simulates a compiled core image: `snnc run --backend loihi
+// net.snnimg`. The results are those of `snnc run --backend loihi` on the
+// program it was compiled from, with the same flags.
+func loihiRunImage(j *ImageJob) (*results.Result, error) {
+	img, err := loihiDecode(j)
+	if err != nil {
+		return nil, err
+	}
+	steps, err := loihiImageSteps(j, img)
+	if err != nil {
+		return nil, err
+	}
+	res, st, err := sim.Run(img, sim.Options{Steps: steps, Threads: j.Run.Threads, Progress: j.Run.Progress})
+	if err != nil {
+		return res, err
+	}
+	return res, loihiWriteStats(j.Options["stats"], st)
+}
+
+// loihiEmitImage prints a compiled core image as text: `snnc dump
+// --emit=loihi net.snnimg`, the same text as on the program.
+func loihiEmitImage(j *ImageJob, w io.Writer) error {
+	img, err := loihiDecode(j)
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(w, img.Text())
+	return err
 }
 
 // loihiImage quantises the job's network and compiles it to a core image.

@@ -98,11 +98,15 @@ func AsDiagnostics(err error) (*Diagnostics, bool) {
 }
 
 // ReadFile reads a program file and detects its kind. A read error is
-// returned as is (it names the path).
+// returned as is (it names the path); a backend's compiled image (image.go)
+// is an error that says so.
 func ReadFile(path string) ([]byte, Kind, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return nil, 0, cleanPathError(err)
+	}
+	if b := imageBackend(path, src[:min(len(src), 16)]); b != nil {
+		return nil, 0, notAProgram(path, b)
 	}
 	return src, DetectKind(path, src), nil
 }
