@@ -174,3 +174,35 @@ func BenchmarkSynapticEventsDense(b *testing.B) { benchRun(b, denseImg.get(b, de
 // BenchmarkSynapticEventsSparse measures synaptic events and packets per
 // second on a packet-dominated network.
 func BenchmarkSynapticEventsSparse(b *testing.B) { benchRun(b, sparseImg.get(b, sparseNet)) }
+
+// BenchmarkNoCSparse times the network-on-chip model alone, on one
+// thread, over 100 steps of the sparse network's recorded traffic: ns per
+// packet is the figure to watch when changing noc.go.
+func BenchmarkNoCSparse(b *testing.B) {
+	img := sparseImg.get(b, sparseNet)
+	m, err := newMachine(img, Options{Steps: 100, Threads: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	m.tm.keep = true
+	if err := m.run(); err != nil {
+		b.Fatal(err)
+	}
+	kept := m.tm.kept
+	var pk int64
+	for _, tr := range kept {
+		pk += int64(len(tr.pkts))
+	}
+	n := newNoC(m.cfg, img.Chips, m.cores)
+	b.ResetTimer()
+	t0 := time.Now()
+	for i := 0; i < b.N; i++ {
+		for _, tr := range kept {
+			n.simulate(tr)
+			if tr.err != nil {
+				b.Fatal(tr.err)
+			}
+		}
+	}
+	b.ReportMetric(float64(time.Since(t0).Nanoseconds())/float64(pk*int64(b.N)), "ns/packet")
+}

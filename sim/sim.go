@@ -93,10 +93,13 @@ func Run(img *loihi.Image, opt Options) (*results.Result, *Stats, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := m.run(); err != nil {
-		return m.result(), m.finishStats(start), err
+	err = m.run()
+	if m.tm != nil {
+		if ferr := m.tm.finish(); err == nil {
+			err = ferr
+		}
 	}
-	return m.result(), m.finishStats(start), nil
+	return m.result(), m.finishStats(start), err
 }
 
 type machine struct {
@@ -110,12 +113,12 @@ type machine struct {
 	ents    [][]*piece // per entity: pieces in neuron order
 	stims   []*stimRT
 	threads int
-	noc     *noc
+	tm      *timer
+	tr      *traffic // the step's traffic, filled by propagate
 	k       int64
 
 	res     *results.Result
 	stats   Stats
-	ceEnd   []int64
 	seBusy  []int64
 	aeBusy  []int64
 	barrier int64
@@ -173,9 +176,8 @@ type core struct {
 
 	// Decoded synapse memory, per input axon.
 	axStart  []int32
-	synComp  []int32
-	synDelay []int32
-	synW     []int64
+	syn      []synapse
+	maxDelay int32
 	axCycles []int32 // SE cycles per packet on this axon
 
 	evPos  int
@@ -192,6 +194,13 @@ type core struct {
 	nCubaIn   int64
 	nPoisson  int64
 	nList     int64
+}
+
+// synapse is one decoded synapse: its weight and its ring offset
+// delay·ncomp + compartment.
+type synapse struct {
+	w   int64
+	off int32
 }
 
 type probeCost struct {
@@ -266,8 +275,9 @@ func newMachine(img *loihi.Image, opt Options) (*machine, error) {
 			}
 		}
 	}
-	m.noc = newNoC(m.cfg, img.Chips, m.cores)
-	m.ceEnd = make([]int64, len(m.cores))
+	if !opt.NoTiming {
+		m.tm = newTimer(m, m.threads)
+	}
 	m.seBusy = make([]int64, len(m.cores))
 	m.aeBusy = make([]int64, len(m.cores))
 	tiles := map[[2]int]bool{}
@@ -295,32 +305,23 @@ func (c *core) decodeSynapses(cfg *loihi.ChipConfig) error {
 	c.axStart = make([]int32, len(ic.InAxons)+1)
 	c.axCycles = make([]int32, len(ic.InAxons))
 	for a := range ic.InAxons {
-		n0 := len(c.synComp)
+		n0 := len(c.syn)
 		err := ic.Synapses(a, func(comp, d int, w int64) {
-			c.synComp = append(c.synComp, int32(comp))
-			c.synDelay = append(c.synDelay, int32(d))
-			c.synW = append(c.synW, w)
+			c.syn = append(c.syn, synapse{w: w, off: int32(d*c.ncomp + comp)})
+			c.maxDelay = max(c.maxDelay, int32(d))
 		})
 		if err != nil {
 			return err
 		}
-		n := len(c.synComp) - n0
-		if d := int(c.synDelayMax(n0)); d+2 > ic.RingSlots {
+		n := len(c.syn) - n0
+		if d := int(c.maxDelay); d+2 > ic.RingSlots {
 			return fmt.Errorf("core %d: delay %d needs more than the %d ring slots", ic.ID, d, ic.RingSlots)
 		}
 		blocks := countBlocks(ic, a)
-		c.axStart[a+1] = int32(len(c.synComp))
+		c.axStart[a+1] = int32(len(c.syn))
 		c.axCycles[a] = int32(cfg.Cycles.SEPacket + blocks*cfg.Cycles.SEBlock + n*cfg.Cycles.SESynapse)
 	}
 	return nil
-}
-
-func (c *core) synDelayMax(from int) int32 {
-	m := int32(0)
-	for _, d := range c.synDelay[from:] {
-		m = max(m, d)
-	}
-	return m
 }
 
 // countBlocks returns the number of blocks of an input axon's list.
@@ -520,11 +521,18 @@ func (m *machine) run() error {
 		}
 		m.parallel(func(c *core) { m.update(c, k) })
 		m.recordSpikes(k)
+		if m.tm != nil {
+			m.tr = m.tm.batch(k)
+		}
 		m.propagate(k)
-		if !m.opt.NoTiming {
-			if err := m.timing(); err != nil {
+		if m.tm != nil {
+			for i, c := range m.cores {
+				m.tr.ceEnd[i] = c.ce
+			}
+			if err := m.tm.submit(m.tr); err != nil {
 				return err
 			}
+			m.tr = nil
 		}
 		m.sample(k + 1)
 		if m.opt.Progress != nil && ((k+1)%every == 0 || k+1 == m.steps) {
@@ -701,51 +709,34 @@ func (m *machine) propagate(k int64) {
 					}
 				}
 				c.energy.NoC += c.routeE[d]
-				if !m.opt.NoTiming {
-					m.noc.add(c.idx, d, int32(oa.Axon), e.cycle)
+				if m.tr != nil {
+					m.tr.pkts = append(m.tr.pkts, trafficPkt{int32(c.idx), int32(d), int32(oa.Axon), e.cycle})
 				}
 			}
 		}
 	}
 	m.parallel(func(c *core) {
-		base := k + 1
-		nc := int64(c.ncomp)
+		// Slot (k+1+d) mod slots, compartment j is ring[row + d·ncomp + j]
+		// with row = ((k+1) mod slots)·ncomp, wrapped once.
+		ring := c.ring
+		size := int32(len(ring))
+		row := int32(((k + 1) & c.mask) * int64(c.ncomp))
 		var syn int64
 		for _, a := range c.in {
-			s, e := c.axStart[a], c.axStart[a+1]
-			comps, dels, ws := c.synComp[s:e], c.synDelay[s:e], c.synW[s:e]
-			for x, cp := range comps {
-				c.ring[((base+int64(dels[x]))&c.mask)*nc+int64(cp)] += ws[x]
+			ss := c.syn[c.axStart[a]:c.axStart[a+1]]
+			for _, sy := range ss {
+				x := row + sy.off
+				if x >= size {
+					x -= size
+				}
+				ring[x] += sy.w
 			}
-			syn += int64(e - s)
+			syn += int64(len(ss))
 		}
 		c.stats.SynOps += syn
 		c.stats.PacketsIn += int64(len(c.in))
 		c.energy.Synaptic += float64(syn) * m.cfg.Energy.SynOp
 	})
-}
-
-// timing simulates the step's traffic and accumulates cycles.
-func (m *machine) timing() error {
-	for i, c := range m.cores {
-		m.ceEnd[i] = c.ce
-	}
-	q, err := m.noc.run(m.ceEnd, m.seBusy, m.aeBusy)
-	if err != nil {
-		return err
-	}
-	step := q + m.barrier
-	st := &m.stats
-	st.Cycles += step
-	if st.Steps == 0 || step < st.MinStepCycles {
-		st.MinStepCycles = step
-	}
-	st.MaxStepCycles = max(st.MaxStepCycles, step)
-	st.Steps++
-	if m.opt.StepCycles {
-		st.StepCycles = append(st.StepCycles, step)
-	}
-	return nil
 }
 
 // --- results --------------------------------------------------------------
@@ -815,7 +806,9 @@ func (m *machine) finishStats(start time.Time) *Stats {
 		st.MeanStepCycles = float64(st.Cycles) / float64(st.Steps)
 	}
 	st.SimulatedTime = float64(st.Cycles) / m.cfg.ClockHz
-	st.NoC = m.noc.stats
+	if m.tm != nil {
+		st.NoC = m.tm.stats()
+	}
 	en := &m.cfg.Energy
 	for i, c := range m.cores {
 		cs := c.stats
