@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -41,6 +42,37 @@ func TestScript(t *testing.T) {
 					ts.Fatalf("replace: %q not in %s", args[0], args[2])
 				}
 				ts.Check(os.WriteFile(file, []byte(strings.ReplaceAll(old, args[0], args[1])), 0o644))
+			},
+			// truncate N FILE: keep the first N bytes of FILE.
+			"truncate": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 2 {
+					ts.Fatalf("usage: truncate N FILE")
+				}
+				n, err := strconv.Atoi(args[0])
+				ts.Check(err)
+				ts.Check(os.Truncate(ts.MkAbs(args[1]), int64(n)))
+			},
+			// poke OFFSET BYTE FILE: set the byte at OFFSET (negative: from
+			// the end) of FILE.
+			"poke": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 3 {
+					ts.Fatalf("usage: poke OFFSET BYTE FILE")
+				}
+				off, err := strconv.Atoi(args[0])
+				ts.Check(err)
+				v, err := strconv.ParseUint(args[1], 0, 8)
+				ts.Check(err)
+				file := ts.MkAbs(args[2])
+				data, err := os.ReadFile(file)
+				ts.Check(err)
+				if off < 0 {
+					off += len(data)
+				}
+				if off < 0 || off >= len(data) {
+					ts.Fatalf("poke: offset %s outside %s (%d bytes)", args[0], args[2], len(data))
+				}
+				data[off] = byte(v)
+				ts.Check(os.WriteFile(file, data, 0o644))
 			},
 		},
 	})
