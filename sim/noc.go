@@ -17,6 +17,12 @@ import (
 // order), then routers (id order; output ports W, E, S, N, L0…), then axon
 // engines (core order); a FIFO slot freed earlier in a cycle can be filled
 // later in the same cycle.
+//
+// The data layout is for speed (this model is most of the simulator's time
+// on packet-heavy networks): packets are small records addressed by index,
+// FIFOs are rings of indices in one slab with their head's arrival, age and
+// wanted output cached, routers hold fixed-size per-port arrays and a
+// routing table from destination core to output port.
 
 const (
 	portW = iota
@@ -26,93 +32,53 @@ const (
 	portL0
 )
 
+// maxPorts bounds a router's ports: four mesh links and up to 16 local
+// cores (loihi.ChipConfig.Validate); a power of two so that port indices
+// can be masked instead of bounds-checked.
+const maxPorts = 32
+
+// packet is one packet in flight during a step.
 type packet struct {
-	out       int   // the output port it wants at the router it is in
-	src, dst  int   // core indices
-	axon      int32 // input axon at dst
-	x, y, c   int   // destination tile (global) and core in tile
-	emit      int64 // cycle the compartment finished (spike time)
-	inject    int64 // cycle it entered the mesh
-	arr       int64 // arrival at the FIFO / queue it is in
-	seq       int64
-	unloaded  int64 // latency with no contention
-	hopsX     int
-	hopsY     int
-	crossings int
+	arr  int64  // arrival at the FIFO or queue it is in
+	key  uint64 // age: inject cycle << 32 | sequence (smaller is older)
+	due  int64  // emission + unloaded latency: waiting past it is a stall
+	dst  int32  // destination core
+	cost int32  // SE cycles at the destination
+	out  int32  // the output port it wants at the router it is in
+	seq  int32  // order of add within the step
 }
 
-// fifo is a packet queue (a ring that grows as needed). The head's
-// arrival, wanted output and age key are cached in the struct, so that
-// arbitration reads no packet memory.
+// fifo is a packet queue: a ring of packet indices in the noc's slab.
 type fifo struct {
-	buf  []*packet
-	h, c int
-	max  int
-	hArr int64
-	hKey uint64
-	hOut int
-}
-
-func (f *fifo) n() int { return f.c }
-
-func (f *fifo) head() *packet { return f.buf[f.h] }
-
-func ageKey(p *packet) uint64 { return uint64(p.inject)<<32 | uint64(uint32(p.seq)) }
-
-func (f *fifo) cacheHead() {
-	p := f.buf[f.h]
-	f.hArr, f.hKey, f.hOut = p.arr, ageKey(p), p.out
-}
-
-func (f *fifo) push(p *packet) {
-	if f.c == len(f.buf) {
-		nb := make([]*packet, max(4, 2*len(f.buf)))
-		for i := 0; i < f.c; i++ {
-			nb[i] = f.buf[(f.h+i)&(len(f.buf)-1)]
-		}
-		f.buf, f.h = nb, 0
-	}
-	f.buf[(f.h+f.c)&(len(f.buf)-1)] = p
-	f.c++
-	if f.c == 1 {
-		f.cacheHead()
-	}
-	if f.c > f.max {
-		f.max = f.c
-	}
-}
-
-func (f *fifo) pop() *packet {
-	p := f.buf[f.h]
-	f.buf[f.h] = nil
-	f.h = (f.h + 1) & (len(f.buf) - 1)
-	f.c--
-	if f.c > 0 {
-		f.cacheHead()
-	}
-	return p
+	hArr int64  // head's arrival
+	hKey uint64 // head's age
+	hOut int32  // head's wanted output
+	h, n int32
+	mask int32 // ring size − 1
+	base int32 // ring's offset in the slab
+	cap  int32 // credits: packets it may hold
+	max  int32 // largest occupancy seen
 }
 
 type router struct {
-	id   int
-	x, y int
-	in   []fifo  // per input port
-	busy []int64 // per output port: link free at this cycle
-	act  bool
-	mask uint16 // input ports with packets (event-driven run)
-	// Per output port, fixed by the geometry: where it leads.
-	outNext []*router // nil for local ports
-	outIn   []int     // input port at the next router
-	outLat  []int64
-	outLink []int64
-	outCore []int // local ports: core index, -1 if none
-	// Fixed by the geometry as well: per output port, the FIFO it fills
-	// and its capacity; per input port, who fills it (a router id, or -1
-	// and a core index, -1 if none).
-	outFifo []*fifo
-	outCap  []int
-	upR     []int
-	upC     []int
+	id    int32
+	x, y  int32
+	wmask uint32           // output ports wanted by some input's head
+	want  [maxPorts]uint32 // per output port: the inputs whose head wants it
+	busy  [maxPorts]int64  // per output port: link free at this cycle
+	in    [maxPorts]int32  // per input port: its FIFO
+	// Per output port, fixed by the geometry: the FIFO it fills (a
+	// router's input, a core's queue; -1 for none), the next router (-1
+	// for local ports) and its input port, latency and link occupancy.
+	out   [maxPorts]int32
+	next  [maxPorts]int32
+	nextP [maxPorts]int32
+	lat   [maxPorts]int64
+	link  [maxPorts]int64
+	// Per input port: who fills it, a router or (local ports) a core;
+	// -1 for none.
+	upR, upC [maxPorts]int32
+	route    []int8 // per destination core: the output port
 }
 
 // NoCStats are the network's counters over a run.
@@ -127,66 +93,93 @@ type NoCStats struct {
 	MaxCoreQueue  int   `json:"max_core_queue"` // largest core input queue occupancy seen (packets)
 }
 
+// routeInfo is what a packet needs of its route.
+type routeInfo struct {
+	hopsX, hopsY, crossings int32
+	unloaded                int32
+	sameTile                bool
+}
+
 type noc struct {
 	cfg     *loihi.ChipConfig
 	w, h    int
-	routers []*router
+	routers []router
 	cores   []*core
-	seq     int64
+	fifos   []fifo
+	slab    []int32
 	stats   NoCStats
-	// per step
-	inj    [][]*packet // per core: packets to inject, in AE order
+	routes  [][]routeInfo // per source core (filled on first use): per destination core
+	ev      *calendar
+
+	// Per core.
+	coreR  []int32 // its tile's router
+	coreIn []int32 // the router input FIFO its AE fills
+	queue  []int32 // its SE input queue (a FIFO)
+	inj    [][]int32
+	injAt  [][]int64 // emission cycle of each packet of inj
 	injPos []int
 	aeNext []int64
 	seFree []int64
-	queue  []fifo // per core: SE input queue
-	pool   []packet
-	coreAt [][]int       // per router: core index per local port, -1 if none
-	coreR  []*router     // per core: its tile's router
-	routes [][]routeInfo // per source core (filled on first use): per destination core
-	ev     *calendar
+	aeStep int64
 
-	// during run
-	pending, inFlight    int
-	quiet                int64
-	seBusyOut, aeBusyOut []int64
+	// Per step.
+	pk       []packet
+	pending  int
+	inFlight int
+	quiet    int64
+	seBusy   []int64
+	aeBusy   []int64
+
+	// onDeliver, when set, is told every packet's delivery (tests).
+	onDeliver func(seq int32, t int64)
 }
 
 func newNoC(cfg *loihi.ChipConfig, chips int, cores []*core) *noc {
 	cols := loihi.GridCols(max(chips, 1))
 	rows := (max(chips, 1) + cols - 1) / cols
 	n := &noc{cfg: cfg, w: cols * cfg.TilesX, h: rows * cfg.TilesY, cores: cores}
-	n.routers = make([]*router, n.w*n.h)
+	cyc := &cfg.Cycles
 	nports := portL0 + cfg.CoresPerTile
-	for y := 0; y < n.h; y++ {
-		for x := 0; x < n.w; x++ {
-			r := &router{id: y*n.w + x, x: x, y: y, in: make([]fifo, nports), busy: make([]int64, nports)}
-			n.routers[r.id] = r
-		}
+	if nports > maxPorts {
+		panic(fmt.Sprintf("sim: %d cores per tile (at most %d)", cfg.CoresPerTile, maxPorts-portL0))
 	}
-	n.inj = make([][]*packet, len(cores))
-	n.injPos = make([]int, len(cores))
-	n.aeNext = make([]int64, len(cores))
-	n.seFree = make([]int64, len(cores))
-	n.queue = make([]fifo, len(cores))
-	n.coreAt = make([][]int, len(n.routers))
-	for i := range n.coreAt {
-		n.coreAt[i] = make([]int, cfg.CoresPerTile)
-		for j := range n.coreAt[i] {
-			n.coreAt[i][j] = -1
+	newFifo := func(capacity int) int32 {
+		size := 1
+		for size < capacity {
+			size <<= 1
 		}
+		n.fifos = append(n.fifos, fifo{mask: int32(size - 1), base: int32(len(n.slab)), cap: int32(capacity)})
+		n.slab = append(n.slab, make([]int32, size)...)
+		return int32(len(n.fifos) - 1)
+	}
+	coreAt := make([]int32, n.w*n.h*cfg.CoresPerTile)
+	for i := range coreAt {
+		coreAt[i] = -1
 	}
 	for ci, c := range cores {
-		n.coreAt[c.loc.Y*n.w+c.loc.X][c.loc.Core] = ci
+		coreAt[(c.loc.Y*n.w+c.loc.X)*cfg.CoresPerTile+c.loc.Core] = int32(ci)
 	}
-	cyc := &cfg.Cycles
-	for _, r := range n.routers {
-		np := len(r.in)
-		r.outNext, r.outIn = make([]*router, np), make([]int, np)
-		r.outLat, r.outLink, r.outCore = make([]int64, np), make([]int64, np), make([]int, np)
-		for o := 0; o < np; o++ {
-			r.outCore[o] = -1
-			x, y := r.x, r.y
+	n.routers = make([]router, n.w*n.h)
+	for y := 0; y < n.h; y++ {
+		for x := 0; x < n.w; x++ {
+			r := &n.routers[y*n.w+x]
+			r.id, r.x, r.y = int32(y*n.w+x), int32(x), int32(y)
+			for i := range maxPorts {
+				r.in[i], r.out[i], r.next[i], r.nextP[i], r.upR[i], r.upC[i] = -1, -1, -1, -1, -1, -1
+			}
+			for i := 0; i < nports; i++ {
+				r.in[i] = newFifo(cyc.RouterFIFO)
+			}
+		}
+	}
+	n.queue = make([]int32, len(cores))
+	for ci := range cores {
+		n.queue[ci] = newFifo(cyc.CoreInQueue)
+	}
+	for ri := range n.routers {
+		r := &n.routers[ri]
+		for o := 0; o < nports; o++ {
+			x, y := int(r.x), int(r.y)
 			switch o {
 			case portE:
 				x++
@@ -197,332 +190,63 @@ func newNoC(cfg *loihi.ChipConfig, chips int, cores []*core) *noc {
 			case portS:
 				y--
 			default:
-				r.outCore[o] = n.coreAt[r.id][o-portL0]
-				r.outLat[o], r.outLink[o] = int64(cyc.SameTile), int64(cyc.LinkOccupancy)
+				if ci := coreAt[ri*cfg.CoresPerTile+o-portL0]; ci >= 0 {
+					r.out[o] = n.queue[ci]
+					r.lat[o], r.link[o] = int64(cyc.SameTile), int64(cyc.LinkOccupancy)
+					r.upC[o] = ci // its AE fills local input o
+				}
 				continue
 			}
 			if x < 0 || y < 0 || x >= n.w || y >= n.h {
 				continue
 			}
-			r.outNext[o], r.outIn[o] = n.routerAt(x, y), inPortOf(o)
-			r.outLat[o], r.outLink[o] = int64(cyc.HopX), int64(cyc.LinkOccupancy)
+			nr := &n.routers[y*n.w+x]
+			ip := inPortOf(o)
+			r.next[o], r.nextP[o], r.out[o] = nr.id, int32(ip), nr.in[ip]
+			r.lat[o], r.link[o] = int64(cyc.HopX), int64(cyc.LinkOccupancy)
 			if o == portN || o == portS {
-				r.outLat[o] = int64(cyc.HopY)
+				r.lat[o] = int64(cyc.HopY)
 			}
-			if floorDiv(x, cfg.TilesX) != floorDiv(r.x, cfg.TilesX) || floorDiv(y, cfg.TilesY) != floorDiv(r.y, cfg.TilesY) {
-				r.outLat[o], r.outLink[o] = int64(cyc.ChipLink), int64(cyc.ChipLinkOccupy)
+			if floorDiv(x, cfg.TilesX) != floorDiv(int(r.x), cfg.TilesX) || floorDiv(y, cfg.TilesY) != floorDiv(int(r.y), cfg.TilesY) {
+				r.lat[o], r.link[o] = int64(cyc.ChipLink), int64(cyc.ChipLinkOccupy)
 			}
+			nr.upR[ip] = r.id
+		}
+		r.route = make([]int8, len(cores))
+		for ci, c := range cores {
+			r.route[ci] = int8(routePort(int(r.x), int(r.y), c.loc))
 		}
 	}
-	for _, r := range n.routers {
-		np := len(r.in)
-		r.outFifo, r.outCap = make([]*fifo, np), make([]int, np)
-		r.upR, r.upC = make([]int, np), make([]int, np)
-		for o := 0; o < np; o++ {
-			if r.outNext[o] != nil || r.outCore[o] >= 0 {
-				r.outFifo[o], r.outCap[o] = n.downstream(r, o)
-			}
-			r.upR[o], r.upC[o] = -1, -1
-			if o >= portL0 || r.outNext[o] != nil {
-				r.upR[o], r.upC[o] = n.upstream(r, o)
-			}
-		}
-	}
-	n.coreR = make([]*router, len(cores))
+	n.coreR = make([]int32, len(cores))
+	n.coreIn = make([]int32, len(cores))
 	for ci, c := range cores {
-		n.coreR[ci] = n.routerAt(c.loc.X, c.loc.Y)
+		r := &n.routers[c.loc.Y*n.w+c.loc.X]
+		n.coreR[ci] = r.id
+		n.coreIn[ci] = r.in[portL0+c.loc.Core]
 	}
+	n.inj = make([][]int32, len(cores))
+	n.injAt = make([][]int64, len(cores))
+	n.injPos = make([]int, len(cores))
+	n.aeNext = make([]int64, len(cores))
+	n.seFree = make([]int64, len(cores))
+	n.aeStep = max(int64(cyc.LinkOccupancy), int64(cyc.PacketForm))
 	return n
 }
 
-func (n *noc) routerAt(x, y int) *router { return n.routers[y*n.w+x] }
-
-// routeInfo is what a packet needs of its route.
-type routeInfo struct {
-	hopsX, hopsY, crossings int
-	unloaded                int64
-}
-
-// add queues a packet for injection by its source core's AE.
-func (n *noc) add(src, dst int, axon int32, emit int64) {
-	if len(n.pool) == cap(n.pool) {
-		n.pool = make([]packet, 0, max(256, 2*cap(n.pool)))
-	}
-	n.pool = n.pool[:len(n.pool)+1]
-	p := &n.pool[len(n.pool)-1]
-	if n.routes == nil {
-		n.routes = make([][]routeInfo, len(n.cores))
-	}
-	if n.routes[src] == nil {
-		ri := make([]routeInfo, len(n.cores))
-		s := n.cores[src].loc
-		for j, c := range n.cores {
-			r := n.cfg.RouteBetween(s, c.loc)
-			ri[j] = routeInfo{hopsX: r.HopsX, hopsY: r.HopsY, crossings: r.ChipCrossX + r.ChipCrossY,
-				unloaded: int64(r.LatencyCyc) + 1} // +1: the router sees an injected packet the next cycle
-			if !r.SameTile {
-				ri[j].unloaded += int64(n.cfg.Cycles.SameTile) // the final ejection
-			}
-		}
-		n.routes[src] = ri
-	}
-	d := n.cores[dst].loc
-	r := &n.routes[src][dst]
-	*p = packet{src: src, dst: dst, axon: axon, x: d.X, y: d.Y, c: d.Core, emit: emit, seq: n.seq,
-		hopsX: r.hopsX, hopsY: r.hopsY, crossings: r.crossings, unloaded: r.unloaded}
-	n.seq++
-	n.inj[src] = append(n.inj[src], p)
-}
-
-// route returns the output port of r for p.
-func (n *noc) route(r *router, p *packet) int {
+// routePort returns the output port at router (x, y) of a packet for the
+// core at d: XY routing.
+func routePort(x, y int, d loihi.Loc) int {
 	switch {
-	case p.x > r.x:
+	case d.X > x:
 		return portE
-	case p.x < r.x:
+	case d.X < x:
 		return portW
-	case p.y > r.y:
+	case d.Y > y:
 		return portN
-	case p.y < r.y:
+	case d.Y < y:
 		return portS
 	}
-	return portL0 + p.c
-}
-
-// run simulates the step's traffic; ceEnd is every core's compartment
-// engine end. It returns the quiescence cycle and adds, per core, the SE
-// and AE busy cycles.
-//
-// It is event-driven: an element (a core's synapse engine, a router, a
-// core's axon engine) is visited only at the cycles at which its state can
-// change — a packet arriving, a link or engine becoming free, a credit
-// returning — and within a cycle the phases and orders are those stated
-// above, so the outcome equals visiting every element in every cycle
-// (noc_ref_test.go keeps that implementation and checks the two agree).
-func (n *noc) run(ceEnd []int64, seBusy, aeBusy []int64) (int64, error) {
-	quiet := int64(0)
-	for _, e := range ceEnd {
-		quiet = max(quiet, e)
-	}
-	pending := 0
-	for c := range n.inj {
-		pending += len(n.inj[c])
-		n.injPos[c] = 0
-		n.aeNext[c] = 0
-		n.seFree[c] = 0
-	}
-	if pending == 0 {
-		n.pool = n.pool[:0]
-		n.seq = 0
-		return quiet, nil
-	}
-	for _, r := range n.routers {
-		clear(r.busy)
-	}
-	ev := n.events()
-	ev.reset()
-	n.pending, n.inFlight, n.quiet = pending, 0, quiet
-	n.seBusyOut, n.aeBusyOut = seBusy, aeBusy
-	for c := range n.inj {
-		if len(n.inj[c]) > 0 {
-			ev.wakeAE(c, n.inj[c][0].emit)
-		}
-	}
-	for ev.next() {
-		t := ev.t
-		b := ev.cur
-		ev.phase = phaseSE
-		for c := b.se.next(-1); c >= 0; c = b.se.next(c) {
-			n.visitSE(c, t)
-		}
-		ev.phase = phaseRouter
-		for r := b.rt.next(-1); r >= 0; r = b.rt.next(r) {
-			ev.curRouter = r
-			n.visitRouter(n.routers[r], t)
-		}
-		ev.phase = phaseAE
-		for c := b.ae.next(-1); c >= 0; c = b.ae.next(c) {
-			ev.curCore = c
-			n.visitAE(c, t)
-		}
-		ev.done()
-		if n.pending == 0 && n.inFlight == 0 {
-			break
-		}
-	}
-	if n.pending != 0 || n.inFlight != 0 {
-		return 0, fmt.Errorf("sim: the network on chip is stuck with %d packets in flight and %d to inject (a back-pressure deadlock: a simulator bug)", n.inFlight, n.pending)
-	}
-	for c := range n.inj {
-		n.inj[c] = n.inj[c][:0]
-	}
-	n.pool = n.pool[:0]
-	n.seq = 0 // ages are compared within a step only
-	return n.quiet, nil
-}
-
-func (n *noc) visitSE(c int, t int64) {
-	q := &n.queue[c]
-	if q.n() == 0 {
-		return
-	}
-	ev := n.ev
-	if n.seFree[c] > t {
-		ev.wakeSE(c, n.seFree[c])
-		return
-	}
-	if q.hArr > t {
-		ev.wakeSE(c, q.hArr)
-		return
-	}
-	wasFull := q.n() >= n.cfg.Cycles.CoreInQueue
-	p := q.pop()
-	cost := int64(n.cores[c].axCycles[p.axon])
-	n.seFree[c] = t + cost
-	n.seBusyOut[c] += cost
-	n.inFlight--
-	n.stats.Packets++
-	if p.hopsX == 0 && p.hopsY == 0 {
-		n.stats.WithinTile++
-	}
-	n.stats.HopsX += int64(p.hopsX)
-	n.stats.HopsY += int64(p.hopsY)
-	n.stats.ChipCrossings += int64(p.crossings)
-	n.stats.StallCycles += max(0, t-p.emit-p.unloaded)
-	n.quiet = max(n.quiet, t+cost)
-	if q.n() > 0 {
-		ev.wakeSE(c, n.seFree[c])
-	}
-	// A slot of the queue is free: the ejection port may go on. Only
-	// a full queue can have stopped it (and only that router fills the
-	// queue), so the credit matters only then.
-	if wasFull {
-		ev.wakeRouter(n.coreR[c].id, t)
-	}
-}
-
-// upstream returns who fills input port i of router r: a router id, or
-// -1 and a core index for a local port.
-func (n *noc) upstream(r *router, i int) (int, int) {
-	switch i {
-	case portW:
-		return n.routerAt(r.x-1, r.y).id, -1
-	case portE:
-		return n.routerAt(r.x+1, r.y).id, -1
-	case portS:
-		return n.routerAt(r.x, r.y-1).id, -1
-	case portN:
-		return n.routerAt(r.x, r.y+1).id, -1
-	}
-	return -1, n.coreAt[r.id][i-portL0]
-}
-
-// downstream returns where output o of router r leads: the FIFO (a
-// router's input or a core's queue) and its capacity.
-func (n *noc) downstream(r *router, o int) (*fifo, int) {
-	if nr := r.outNext[o]; nr != nil {
-		return &nr.in[r.outIn[o]], n.cfg.Cycles.RouterFIFO
-	}
-	return &n.queue[r.outCore[o]], n.cfg.Cycles.CoreInQueue
-}
-
-func (n *noc) visitRouter(r *router, t int64) {
-	ev := n.ev
-	var bestIn [16]int8
-	var bestKey [16]uint64
-	var has uint16
-	for m := r.mask; m != 0; m &= m - 1 {
-		i := bits.TrailingZeros16(m)
-		f := &r.in[i]
-		if f.hArr > t {
-			continue
-		}
-		o := f.hOut
-		if has&(1<<uint(o)) == 0 || f.hKey < bestKey[o] {
-			bestIn[o], bestKey[o] = int8(i), f.hKey
-			has |= 1 << uint(o)
-		}
-	}
-	for o := -1; ; {
-		// The next output above o with a candidate (has may gain
-		// outputs above o as the loop goes).
-		rest := uint32(has) >> uint(o+1)
-		if rest == 0 {
-			break
-		}
-		o += 1 + bits.TrailingZeros32(rest)
-		if r.busy[o] > t {
-			continue
-		}
-		dst, capacity := r.outFifo[o], r.outCap[o]
-		if dst.n() >= capacity {
-			continue // woken by the credit
-		}
-		nr, lat, link := r.outNext[o], r.outLat[o], r.outLink[o]
-		i := int(bestIn[o])
-		f := &r.in[i]
-		wasFull := f.n() >= n.cfg.Cycles.RouterFIFO
-		bp := f.pop()
-		if f.n() == 0 {
-			r.mask &^= 1 << uint(i)
-		}
-		bp.arr = t + lat
-		r.busy[o] = t + link
-		if nr != nil {
-			bp.out = n.route(nr, bp)
-			dst.push(bp)
-			nr.mask |= 1 << uint(r.outIn[o])
-			if dst.max > n.stats.MaxFIFO {
-				n.stats.MaxFIFO = dst.max
-			}
-			ev.wakeRouter(nr.id, bp.arr)
-		} else {
-			dst.push(bp)
-			if dst.max > n.stats.MaxCoreQueue {
-				n.stats.MaxCoreQueue = dst.max
-			}
-			ev.wakeSE(bp.dst, bp.arr)
-		}
-		// Credit back to whoever fills input i: it can only have been
-		// stopped by a full FIFO (it alone fills input i), so the credit
-		// matters only when the FIFO was full.
-		if !wasFull {
-		} else if ur, uc := r.upR[i], r.upC[i]; ur >= 0 {
-			ev.wakeRouter(ur, t)
-		} else if uc >= 0 {
-			ev.wakeAE(uc, t)
-		}
-		// Input i's new head may want a later output in this cycle.
-		if f.n() > 0 && f.hArr <= t {
-			if ho := f.hOut; ho > o && (has&(1<<uint(ho)) == 0 || f.hKey < bestKey[ho]) {
-				bestIn[ho], bestKey[ho] = int8(i), f.hKey
-				has |= 1 << uint(ho)
-			}
-		}
-	}
-	// When to look again: the earliest cycle at which a head can move
-	// (it arrives, or its link frees; a head stopped by a full
-	// downstream FIFO is woken by the credit).
-	next := int64(-1)
-	for m := r.mask; m != 0; m &= m - 1 {
-		f := &r.in[bits.TrailingZeros16(m)]
-		w := f.hArr
-		if w <= t {
-			if b := r.busy[f.hOut]; b > t {
-				w = b
-			} else if r.outFifo[f.hOut].n() >= r.outCap[f.hOut] {
-				continue
-			} else {
-				w = t + 1
-			}
-		}
-		if next < 0 || w < next {
-			next = w
-		}
-	}
-	if next >= 0 {
-		ev.wakeRouter(r.id, next)
-	}
+	return portL0 + d.Core
 }
 
 // inPortOf returns the input port at the next router of output o.
@@ -540,41 +264,332 @@ func inPortOf(o int) int {
 	return -1
 }
 
-func (n *noc) visitAE(c int, t int64) {
-	if n.injPos[c] >= len(n.inj[c]) {
+// add queues a packet for injection by its source core's AE. The
+// statistics that do not depend on timing are counted here.
+func (n *noc) add(src, dst int, axon int32, emit int64) {
+	if n.routes == nil {
+		n.routes = make([][]routeInfo, len(n.cores))
+	}
+	if n.routes[src] == nil {
+		ri := make([]routeInfo, len(n.cores))
+		s := n.cores[src].loc
+		for j, c := range n.cores {
+			r := n.cfg.RouteBetween(s, c.loc)
+			ri[j] = routeInfo{hopsX: int32(r.HopsX), hopsY: int32(r.HopsY), crossings: int32(r.ChipCrossX + r.ChipCrossY),
+				unloaded: int32(r.LatencyCyc) + 1, // +1: the router sees an injected packet the next cycle
+				sameTile: r.HopsX == 0 && r.HopsY == 0}
+			if !r.SameTile {
+				ri[j].unloaded += int32(n.cfg.Cycles.SameTile) // the final ejection
+			}
+		}
+		n.routes[src] = ri
+	}
+	r := &n.routes[src][dst]
+	id := int32(len(n.pk))
+	n.pk = append(n.pk, packet{due: emit + int64(r.unloaded), dst: int32(dst), cost: n.cores[dst].axCycles[axon], seq: id})
+	n.inj[src] = append(n.inj[src], id)
+	n.injAt[src] = append(n.injAt[src], emit)
+	if r.sameTile {
+		n.stats.WithinTile++
+	}
+	n.stats.HopsX += int64(r.hopsX)
+	n.stats.HopsY += int64(r.hopsY)
+	n.stats.ChipCrossings += int64(r.crossings)
+}
+
+// push appends packet id to FIFO f and reports whether it is the head.
+func (n *noc) push(f *fifo, id int32) bool {
+	n.slab[f.base+(f.h+f.n)&f.mask] = id
+	f.n++
+	if f.n > f.max {
+		f.max = f.n
+	}
+	if f.n == 1 {
+		p := &n.pk[id]
+		f.hArr, f.hKey, f.hOut = p.arr, p.key, p.out
+		return true
+	}
+	return false
+}
+
+// pop removes and returns f's head.
+func (n *noc) pop(f *fifo) int32 {
+	id := n.slab[f.base+f.h]
+	f.h = (f.h + 1) & f.mask
+	f.n--
+	if f.n > 0 {
+		p := &n.pk[n.slab[f.base+f.h]]
+		f.hArr, f.hKey, f.hOut = p.arr, p.key, p.out
+	}
+	return id
+}
+
+// run simulates the step's traffic; ceEnd is every core's compartment
+// engine end. It returns the quiescence cycle and adds, per core, the SE
+// and AE busy cycles.
+//
+// It is event-driven: an element (a core's synapse engine, a router, a
+// core's axon engine) is visited only at the cycles at which its state can
+// change — a packet arriving, a link or engine becoming free, a credit
+// returning — and within a cycle the phases and orders are those stated
+// above, so the outcome equals visiting every element in every cycle
+// (noc_ref_test.go keeps such an implementation and checks the two agree
+// packet for packet).
+func (n *noc) run(ceEnd []int64, seBusy, aeBusy []int64) (int64, error) {
+	quiet := int64(0)
+	for _, e := range ceEnd {
+		quiet = max(quiet, e)
+	}
+	defer n.endStep()
+	if len(n.pk) == 0 {
+		return quiet, nil
+	}
+	for c := range n.inj {
+		n.injPos[c] = 0
+		n.aeNext[c] = 0
+		n.seFree[c] = 0
+	}
+	for i := range n.routers {
+		n.routers[i].busy = [maxPorts]int64{}
+	}
+	ev := n.events()
+	ev.reset()
+	n.pending, n.inFlight, n.quiet = len(n.pk), 0, quiet
+	n.seBusy, n.aeBusy = seBusy, aeBusy
+	for c := range n.inj {
+		if len(n.inj[c]) > 0 {
+			ev.wakeAE(c, n.injAt[c][0])
+		}
+	}
+	for ev.next() {
+		t := ev.t
+		b := ev.cur
+		ev.phase = phaseSE
+		for c := b.se.next(-1); c >= 0; c = b.se.next(c) {
+			n.visitSE(c, t)
+		}
+		ev.phase = phaseRouter
+		for r := b.rt.next(-1); r >= 0; r = b.rt.next(r) {
+			ev.curRouter = r
+			n.visitRouter(&n.routers[r], t)
+		}
+		ev.phase = phaseAE
+		for c := b.ae.next(-1); c >= 0; c = b.ae.next(c) {
+			ev.curCore = c
+			n.visitAE(c, t)
+		}
+		ev.done()
+		if n.pending == 0 && n.inFlight == 0 {
+			break
+		}
+	}
+	if n.pending != 0 || n.inFlight != 0 {
+		return 0, fmt.Errorf("sim: the network on chip is stuck with %d packets in flight and %d to inject (a back-pressure deadlock: a simulator bug)", n.inFlight, n.pending)
+	}
+	return n.quiet, nil
+}
+
+// endStep forgets the step's packets (ages are compared within a step).
+func (n *noc) endStep() {
+	for c := range n.inj {
+		n.inj[c] = n.inj[c][:0]
+		n.injAt[c] = n.injAt[c][:0]
+	}
+	n.pk = n.pk[:0]
+}
+
+func (n *noc) visitSE(c int, t int64) {
+	q := &n.fifos[n.queue[c]]
+	if q.n == 0 {
 		return
 	}
 	ev := n.ev
-	cyc := &n.cfg.Cycles
-	p := n.inj[c][n.injPos[c]]
-	ready := max(p.emit, n.aeNext[c])
+	if n.seFree[c] > t {
+		ev.wakeSE(c, n.seFree[c])
+		return
+	}
+	if q.hArr > t {
+		ev.wakeSE(c, q.hArr)
+		return
+	}
+	wasFull := q.n >= q.cap
+	p := &n.pk[n.pop(q)]
+	cost := int64(p.cost)
+	n.seFree[c] = t + cost
+	n.seBusy[c] += cost
+	n.inFlight--
+	n.stats.Packets++
+	n.stats.StallCycles += max(0, t-p.due)
+	if n.onDeliver != nil {
+		n.onDeliver(p.seq, t)
+	}
+	n.quiet = max(n.quiet, t+cost)
+	if q.n > 0 {
+		ev.wakeSE(c, n.seFree[c])
+	}
+	// A slot of the queue is free: the ejection port may go on. Only a
+	// full queue can have stopped it (and only that router fills the
+	// queue), so the credit matters only then.
+	if wasFull {
+		ev.wakeRouter(int(n.coreR[c]), t)
+	}
+}
+
+// addWant records that input i's head wants output o; dropWant that it
+// no longer does.
+func (r *router) addWant(i, o int32) {
+	r.want[o&(maxPorts-1)] |= 1 << uint(i)
+	r.wmask |= 1 << uint(o)
+}
+
+func (r *router) dropWant(i, o int32) {
+	w := r.want[o&(maxPorts-1)] &^ (1 << uint(i))
+	r.want[o&(maxPorts-1)] = w
+	if w == 0 {
+		r.wmask &^= 1 << uint(o)
+	}
+}
+
+// visitRouter moves what can move at cycle t: for every output port in
+// order, the oldest head that has arrived and wants it, when its link is
+// free and the FIFO it fills has a credit. Outputs are taken in increasing
+// order and a head that becomes visible by a move may still leave by a
+// later output in the same cycle.
+func (n *noc) visitRouter(r *router, t int64) {
+	ev := n.ev
+	fifos := n.fifos
+	for o := -1; ; {
+		rest := uint64(r.wmask) >> uint(o+1)
+		if rest == 0 {
+			break
+		}
+		o += 1 + bits.TrailingZeros64(rest)
+		o &= maxPorts - 1
+		if r.busy[o] > t {
+			continue
+		}
+		dst := &fifos[r.out[o]]
+		if dst.n >= dst.cap {
+			continue // woken by the credit
+		}
+		best := -1
+		var bestKey uint64
+		for m := r.want[o]; m != 0; m &= m - 1 {
+			i := bits.TrailingZeros32(m)
+			f := &fifos[r.in[i&(maxPorts-1)]]
+			if f.hArr <= t && (best < 0 || f.hKey < bestKey) {
+				best, bestKey = i, f.hKey
+			}
+		}
+		if best < 0 {
+			continue
+		}
+		i := best & (maxPorts - 1)
+		f := &fifos[r.in[i]]
+		wasFull := f.n >= f.cap
+		id := n.pop(f)
+		r.dropWant(int32(i), int32(o))
+		if f.n > 0 {
+			r.addWant(int32(i), f.hOut)
+		}
+		p := &n.pk[id]
+		p.arr = t + r.lat[o]
+		r.busy[o] = t + r.link[o]
+		if nx := r.next[o]; nx >= 0 {
+			nr := &n.routers[nx]
+			p.out = int32(nr.route[p.dst])
+			if n.push(dst, id) {
+				nr.addWant(r.nextP[o], p.out)
+			}
+			if int(dst.max) > n.stats.MaxFIFO {
+				n.stats.MaxFIFO = int(dst.max)
+			}
+			ev.wakeRouter(int(nx), p.arr)
+		} else {
+			n.push(dst, id)
+			if int(dst.max) > n.stats.MaxCoreQueue {
+				n.stats.MaxCoreQueue = int(dst.max)
+			}
+			ev.wakeSE(int(p.dst), p.arr)
+		}
+		// Credit back to whoever fills input i: it can only have been
+		// stopped by a full FIFO (it alone fills input i), so the credit
+		// matters only when the FIFO was full.
+		if wasFull {
+			if ur := r.upR[i]; ur >= 0 {
+				ev.wakeRouter(int(ur), t)
+			} else if uc := r.upC[i]; uc >= 0 {
+				ev.wakeAE(int(uc), t)
+			}
+		}
+	}
+	// When to look again: a lower bound of the first cycle at which a
+	// head can move (a visit at which nothing moves changes nothing). An
+	// output whose FIFO has no credit is woken by the credit; a busy link
+	// frees at busy; otherwise the heads wanting it are still to arrive
+	// (or became visible in this cycle after their output's turn).
+	next := int64(-1)
+	for m := r.wmask; m != 0; m &= m - 1 {
+		o := bits.TrailingZeros32(m) & (maxPorts - 1)
+		var w int64
+		if b := r.busy[o]; b > t {
+			w = b
+		} else if d := &fifos[r.out[o]]; d.n >= d.cap {
+			continue
+		} else {
+			w = -1
+			for mi := r.want[o]; mi != 0; mi &= mi - 1 {
+				a := max(fifos[r.in[bits.TrailingZeros32(mi)&(maxPorts-1)]].hArr, t+1)
+				if w < 0 || a < w {
+					w = a
+				}
+			}
+		}
+		if next < 0 || w < next {
+			next = w
+		}
+	}
+	if next >= 0 {
+		ev.wakeRouter(int(r.id), next)
+	}
+}
+
+func (n *noc) visitAE(c int, t int64) {
+	pos := n.injPos[c]
+	if pos >= len(n.inj[c]) {
+		return
+	}
+	ev := n.ev
+	ready := max(n.injAt[c][pos], n.aeNext[c])
 	if ready > t {
 		ev.wakeAE(c, ready)
 		return
 	}
-	loc := n.cores[c].loc
-	r := n.coreR[c]
-	f := &r.in[portL0+loc.Core]
-	if f.n() >= cyc.RouterFIFO {
+	f := &n.fifos[n.coreIn[c]]
+	if f.n >= f.cap {
 		return // woken by the credit
 	}
-	p.inject, p.arr = t, t
-	p.out = n.route(r, p)
-	f.push(p)
-	r.mask |= 1 << uint(portL0+loc.Core)
-	if f.max > n.stats.MaxFIFO {
-		n.stats.MaxFIFO = f.max
+	r := &n.routers[n.coreR[c]]
+	id := n.inj[c][pos]
+	p := &n.pk[id]
+	p.key = uint64(t)<<32 | uint64(uint32(p.seq))
+	p.arr = t
+	p.out = int32(r.route[p.dst])
+	if n.push(f, id) {
+		r.addWant(int32(portL0+n.cores[c].loc.Core), p.out)
 	}
-	step := max(int64(cyc.LinkOccupancy), int64(cyc.PacketForm))
+	if int(f.max) > n.stats.MaxFIFO {
+		n.stats.MaxFIFO = int(f.max)
+	}
 	n.injPos[c]++
-	n.aeNext[c] = t + step
-	n.aeBusyOut[c] += step
+	n.aeNext[c] = t + n.aeStep
+	n.aeBusy[c] += n.aeStep
 	n.pending--
 	n.inFlight++
 	n.quiet = max(n.quiet, n.aeNext[c])
-	ev.wakeRouter(r.id, t+1)
-	if n.injPos[c] < len(n.inj[c]) {
-		ev.wakeAE(c, max(n.inj[c][n.injPos[c]].emit, n.aeNext[c]))
+	ev.wakeRouter(int(r.id), t+1)
+	if pos+1 < len(n.inj[c]) {
+		ev.wakeAE(c, max(n.injAt[c][pos+1], n.aeNext[c]))
 	}
 }
 

@@ -10,14 +10,110 @@ import (
 	"snnc/backend/loihi"
 )
 
-// runCycleByCycle is the first implementation of the network's timing,
-// kept as the reference the event-driven run must equal: it visits every
-// element in every cycle that anything happens.
-//
+// refNet is the first implementation of the network's timing, kept as an
+// independent reference: it visits every element in every cycle in which
+// anything happens, with its own data structures, written for clarity.
+// The event-driven model of noc.go must equal it packet for packet.
+type refNet struct {
+	cfg       *loihi.ChipConfig
+	w, h      int
+	routers   []*refRouter
+	locs      []loihi.Loc
+	seCost    [][]int32
+	inj       [][]*refPacket
+	injPos    []int
+	aeNext    []int64
+	seFree    []int64
+	queue     []refFifo
+	stats     NoCStats
+	seq       int64
+	delivered []int64 // per packet (add order): the cycle its SE took it
+}
+
+type refPacket struct {
+	dst       int
+	axon      int32
+	x, y, c   int
+	emit      int64
+	inject    int64
+	arr       int64
+	seq       int64
+	unloaded  int64
+	hopsX     int
+	hopsY     int
+	crossings int
+}
+
+type refFifo struct {
+	buf []*refPacket
+	max int
+}
+
+func (f *refFifo) n() int            { return len(f.buf) }
+func (f *refFifo) head() *refPacket  { return f.buf[0] }
+func (f *refFifo) pop() *refPacket   { p := f.buf[0]; f.buf = f.buf[1:]; return p }
+func (f *refFifo) push(p *refPacket) { f.buf = append(f.buf, p); f.max = max(f.max, len(f.buf)) }
+
+type refRouter struct {
+	id   int
+	x, y int
+	in   []refFifo
+	busy []int64
+	act  bool
+}
+
+func newRefNet(cfg *loihi.ChipConfig, chips int, locs []loihi.Loc, seCost [][]int32) *refNet {
+	cols := loihi.GridCols(max(chips, 1))
+	rows := (max(chips, 1) + cols - 1) / cols
+	n := &refNet{cfg: cfg, w: cols * cfg.TilesX, h: rows * cfg.TilesY, locs: locs, seCost: seCost}
+	for y := 0; y < n.h; y++ {
+		for x := 0; x < n.w; x++ {
+			n.routers = append(n.routers, &refRouter{id: y*n.w + x, x: x, y: y,
+				in: make([]refFifo, portL0+cfg.CoresPerTile), busy: make([]int64, portL0+cfg.CoresPerTile)})
+		}
+	}
+	n.inj = make([][]*refPacket, len(locs))
+	n.injPos = make([]int, len(locs))
+	n.aeNext = make([]int64, len(locs))
+	n.seFree = make([]int64, len(locs))
+	n.queue = make([]refFifo, len(locs))
+	return n
+}
+
+func (n *refNet) routerAt(x, y int) *refRouter { return n.routers[y*n.w+x] }
+
+func (n *refNet) add(src, dst int, axon int32, emit int64) {
+	s, d := n.locs[src], n.locs[dst]
+	r := n.cfg.RouteBetween(s, d)
+	p := &refPacket{dst: dst, axon: axon, x: d.X, y: d.Y, c: d.Core, emit: emit, seq: n.seq,
+		hopsX: r.HopsX, hopsY: r.HopsY, crossings: r.ChipCrossX + r.ChipCrossY,
+		unloaded: int64(r.LatencyCyc) + 1}
+	if !r.SameTile {
+		p.unloaded += int64(n.cfg.Cycles.SameTile)
+	}
+	n.seq++
+	n.inj[src] = append(n.inj[src], p)
+	n.delivered = append(n.delivered, -1)
+}
+
+func (n *refNet) route(r *refRouter, p *refPacket) int {
+	switch {
+	case p.x > r.x:
+		return portE
+	case p.x < r.x:
+		return portW
+	case p.y > r.y:
+		return portN
+	case p.y < r.y:
+		return portS
+	}
+	return portL0 + p.c
+}
+
 // run simulates the step's traffic; ceEnd is every core's compartment
-// engine end. It returns the quiescence cycle and, per core, the SE and AE
-// busy cycles added.
-func (n *noc) runCycleByCycle(ceEnd []int64, seBusy, aeBusy []int64) (int64, error) {
+// engine end. It returns the quiescence cycle and adds, per core, the SE
+// and AE busy cycles.
+func (n *refNet) run(ceEnd []int64, seBusy, aeBusy []int64) (int64, error) {
 	cyc := &n.cfg.Cycles
 	occ := int64(cyc.LinkOccupancy)
 	fifoCap := cyc.RouterFIFO
@@ -34,14 +130,13 @@ func (n *noc) runCycleByCycle(ceEnd []int64, seBusy, aeBusy []int64) (int64, err
 		n.seFree[c] = 0
 	}
 	if pending == 0 {
-		n.pool = n.pool[:0]
 		return quiet, nil
 	}
 	for _, r := range n.routers { // times are per step: every link is free at cycle 0
 		clear(r.busy)
 	}
 	inFlight := 0 // packets in router FIFOs or core queues
-	var active []*router
+	var active []*refRouter
 	t := int64(0)
 	for iter := 0; ; iter++ {
 		progress := false
@@ -52,7 +147,7 @@ func (n *noc) runCycleByCycle(ceEnd []int64, seBusy, aeBusy []int64) (int64, err
 				continue
 			}
 			p := q.pop()
-			cost := int64(n.cores[c].axCycles[p.axon])
+			cost := int64(n.seCost[c][p.axon])
 			n.seFree[c] = t + cost
 			seBusy[c] += cost
 			inFlight--
@@ -64,6 +159,7 @@ func (n *noc) runCycleByCycle(ceEnd []int64, seBusy, aeBusy []int64) (int64, err
 			n.stats.HopsY += int64(p.hopsY)
 			n.stats.ChipCrossings += int64(p.crossings)
 			n.stats.StallCycles += max(0, t-p.emit-p.unloaded)
+			n.delivered[p.seq] = t
 			quiet = max(quiet, t+cost)
 			progress = true
 		}
@@ -72,14 +168,14 @@ func (n *noc) runCycleByCycle(ceEnd []int64, seBusy, aeBusy []int64) (int64, err
 			sort.Slice(active, func(a, b int) bool { return active[a].id < active[b].id })
 		}
 		keep := active[:0]
-		var woke []*router
+		var woke []*refRouter
 		for _, r := range active {
 			for o := range r.busy {
 				if r.busy[o] > t {
 					continue
 				}
 				best := -1
-				var bp *packet
+				var bp *refPacket
 				for i := range r.in {
 					f := &r.in[i]
 					if f.n() == 0 {
@@ -98,8 +194,8 @@ func (n *noc) runCycleByCycle(ceEnd []int64, seBusy, aeBusy []int64) (int64, err
 				}
 				// Downstream credit.
 				var lat, link int64
-				var dst *fifo
-				var nr *router
+				var dst *refFifo
+				var nr *refRouter
 				switch o {
 				case portE, portW:
 					nx := r.x + 1
@@ -180,7 +276,7 @@ func (n *noc) runCycleByCycle(ceEnd []int64, seBusy, aeBusy []int64) (int64, err
 			if ready > t {
 				continue
 			}
-			loc := n.cores[c].loc
+			loc := n.locs[c]
 			r := n.routerAt(loc.X, loc.Y)
 			f := &r.in[portL0+loc.Core]
 			if f.n() >= fifoCap {
@@ -245,62 +341,82 @@ func (n *noc) runCycleByCycle(ceEnd []int64, seBusy, aeBusy []int64) (int64, err
 	for c := range n.inj {
 		n.inj[c] = n.inj[c][:0]
 	}
-	n.pool = n.pool[:0]
 	return quiet, nil
 }
 
 // TestNoCEventDrivenEqualsCycleByCycle runs random traffic through both
-// implementations and requires identical timing and statistics.
+// implementations and requires identical timing — every packet's delivery
+// cycle — and statistics.
 func TestNoCEventDrivenEqualsCycleByCycle(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	for trial := 0; trial < 300; trial++ {
+	for trial := 0; trial < 400; trial++ {
 		cfg := loihi.DefaultChip()
 		chips := 1 + rng.IntN(3)
 		if rng.IntN(3) == 0 {
 			cfg.Cycles.RouterFIFO = 1 + rng.IntN(3)
 			cfg.Cycles.CoreInQueue = 1 + rng.IntN(3)
 		}
+		if rng.IntN(4) == 0 {
+			cfg.CoresPerTile = 1 + rng.IntN(16)
+		}
 		ncores := 2 + rng.IntN(20)
 		perm := rng.Perm(cfg.CoresPerChip() * chips)
 		ids := perm[:ncores]
-		se := make([]int32, ncores)
-		for i := range se {
-			se[i] = int32(1 + rng.IntN(60))
-		}
-		mk := func() *noc {
-			var cs []*core
-			for i, id := range ids {
-				cs = append(cs, &core{idx: i, loc: cfg.CoreLoc(id, chips), axCycles: []int32{se[i]}})
+		naxons := 1 + rng.IntN(4)
+		se := make([][]int32, ncores)
+		var cs []*core
+		var locs []loihi.Loc
+		for i, id := range ids {
+			for a := 0; a < naxons; a++ {
+				se[i] = append(se[i], int32(1+rng.IntN(60)))
 			}
-			return newNoC(&cfg, chips, cs)
+			locs = append(locs, cfg.CoreLoc(id, chips))
+			cs = append(cs, &core{idx: i, loc: locs[i], axCycles: se[i]})
 		}
-		a, b := mk(), mk()
-		npk := rng.IntN(400)
-		type ev struct {
-			s, d int
-			t    int64
+		a := newNoC(&cfg, chips, cs)
+		b := newRefNet(&cfg, chips, locs, se)
+		var got []int64
+		a.onDeliver = func(seq int32, t int64) {
+			for int(seq) >= len(got) {
+				got = append(got, -1)
+			}
+			got[seq] = t
 		}
-		var evs []ev
-		for k := 0; k < npk; k++ {
-			evs = append(evs, ev{rng.IntN(ncores), rng.IntN(ncores), int64(rng.IntN(300))})
-		}
-		// Per source, packets in emission order (as the AE gets them).
-		sort.SliceStable(evs, func(i, j int) bool { return evs[i].t < evs[j].t })
-		for _, e := range evs {
-			a.add(e.s, e.d, 0, e.t)
-			b.add(e.s, e.d, 0, e.t)
-		}
-		ce := make([]int64, ncores)
-		sa, aa := make([]int64, ncores), make([]int64, ncores)
-		sb, ab := make([]int64, ncores), make([]int64, ncores)
-		qa, errA := a.run(ce, sa, aa)
-		qb, errB := b.runCycleByCycle(ce, sb, ab)
-		if errA != nil || errB != nil {
-			t.Fatalf("trial %d: %v / %v", trial, errA, errB)
-		}
-		if qa != qb || a.stats != b.stats || !slices.Equal(sa, sb) || !slices.Equal(aa, ab) {
-			t.Fatalf("trial %d (%d cores, %d packets, fifo %d, queue %d): event-driven %d %+v, cycle-by-cycle %d %+v",
-				trial, ncores, npk, cfg.Cycles.RouterFIFO, cfg.Cycles.CoreInQueue, qa, a.stats, qb, b.stats)
+		// Two steps on the same network: nothing may leak from one to the
+		// next.
+		for step := 0; step < 2; step++ {
+			npk := rng.IntN(400)
+			type ev struct {
+				s, d int
+				a    int32
+				t    int64
+			}
+			var evs []ev
+			for k := 0; k < npk; k++ {
+				evs = append(evs, ev{rng.IntN(ncores), rng.IntN(ncores), int32(rng.IntN(naxons)), int64(rng.IntN(300))})
+			}
+			// Per source, packets in emission order (as the AE gets them).
+			sort.SliceStable(evs, func(i, j int) bool { return evs[i].t < evs[j].t })
+			got, b.delivered, b.seq = got[:0], b.delivered[:0], 0
+			for _, e := range evs {
+				a.add(e.s, e.d, e.a, e.t)
+				b.add(e.s, e.d, e.a, e.t)
+			}
+			ce := make([]int64, ncores)
+			for i := range ce {
+				ce[i] = int64(rng.IntN(200))
+			}
+			sa, aa := make([]int64, ncores), make([]int64, ncores)
+			sb, ab := make([]int64, ncores), make([]int64, ncores)
+			qa, errA := a.run(ce, sa, aa)
+			qb, errB := b.run(ce, sb, ab)
+			if errA != nil || errB != nil {
+				t.Fatalf("trial %d: %v / %v", trial, errA, errB)
+			}
+			if qa != qb || a.stats != b.stats || !slices.Equal(sa, sb) || !slices.Equal(aa, ab) || !slices.Equal(got, b.delivered) {
+				t.Fatalf("trial %d step %d (%d cores, %d packets, fifo %d, queue %d, %d cores/tile): event-driven %d %+v, cycle-by-cycle %d %+v\ndelivered %v\nwant      %v",
+					trial, step, ncores, npk, cfg.Cycles.RouterFIFO, cfg.Cycles.CoreInQueue, cfg.CoresPerTile, qa, a.stats, qb, b.stats, got, b.delivered)
+			}
 		}
 	}
 }
