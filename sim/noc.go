@@ -495,22 +495,27 @@ func (n *noc) visitRouter(r *router, t int64) {
 		p := &n.pk[id]
 		p.arr = t + r.lat[o]
 		r.busy[o] = t + r.link[o]
+		// The element downstream needs a visit when the packet can first
+		// move there, if it is its FIFO's head: not before it arrives nor
+		// before the link it wants frees (a packet behind others is
+		// considered when its turn comes).
 		if nx := r.next[o]; nx >= 0 {
 			nr := &n.routers[nx]
 			p.out = int32(nr.route[p.dst])
 			if n.push(dst, id) {
 				nr.addWant(r.nextP[o], p.out)
+				ev.wakeRouter(int(nx), max(p.arr, nr.busy[p.out&(maxPorts-1)]))
 			}
 			if int(dst.max) > n.stats.MaxFIFO {
 				n.stats.MaxFIFO = int(dst.max)
 			}
-			ev.wakeRouter(int(nx), p.arr)
 		} else {
-			n.push(dst, id)
+			if n.push(dst, id) {
+				ev.wakeSE(int(p.dst), max(p.arr, n.seFree[p.dst]))
+			}
 			if int(dst.max) > n.stats.MaxCoreQueue {
 				n.stats.MaxCoreQueue = int(dst.max)
 			}
-			ev.wakeSE(int(p.dst), p.arr)
 		}
 		// Credit back to whoever fills input i: it can only have been
 		// stopped by a full FIFO (it alone fills input i), so the credit
@@ -577,6 +582,7 @@ func (n *noc) visitAE(c int, t int64) {
 	p.out = int32(r.route[p.dst])
 	if n.push(f, id) {
 		r.addWant(int32(portL0+n.cores[c].loc.Core), p.out)
+		ev.wakeRouter(int(r.id), max(t+1, r.busy[p.out&(maxPorts-1)]))
 	}
 	if int(f.max) > n.stats.MaxFIFO {
 		n.stats.MaxFIFO = int(f.max)
@@ -587,7 +593,6 @@ func (n *noc) visitAE(c int, t int64) {
 	n.pending--
 	n.inFlight++
 	n.quiet = max(n.quiet, n.aeNext[c])
-	ev.wakeRouter(int(r.id), t+1)
 	if pos+1 < len(n.inj[c]) {
 		ev.wakeAE(c, max(n.injAt[c][pos+1], n.aeNext[c]))
 	}
