@@ -705,7 +705,7 @@ func (c *calendar) at(t int64) *bucket {
 	if t == c.t && c.cur != nil {
 		return c.cur // the cycle being processed
 	}
-	if len(c.far) > 0 {
+	if len(c.times) > 0 && t >= c.times[0] { // no far cycle is earlier than the heap's top
 		if b, ok := c.far[t]; ok {
 			return b
 		}

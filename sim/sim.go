@@ -199,7 +199,7 @@ type core struct {
 // synapse is one decoded synapse: its weight and its ring offset
 // delay·ncomp + compartment.
 type synapse struct {
-	w   int64
+	w   int32
 	off int32
 }
 
@@ -306,12 +306,19 @@ func (c *core) decodeSynapses(cfg *loihi.ChipConfig) error {
 	c.axCycles = make([]int32, len(ic.InAxons))
 	for a := range ic.InAxons {
 		n0 := len(c.syn)
+		wide := false
 		err := ic.Synapses(a, func(comp, d int, w int64) {
-			c.syn = append(c.syn, synapse{w: w, off: int32(d*c.ncomp + comp)})
+			if w != int64(int32(w)) {
+				wide = true
+			}
+			c.syn = append(c.syn, synapse{w: int32(w), off: int32(d*c.ncomp + comp)})
 			c.maxDelay = max(c.maxDelay, int32(d))
 		})
 		if err != nil {
 			return err
+		}
+		if wide {
+			return fmt.Errorf("core %d: input axon %d has a synaptic weight outside 32 bits (a weight exponent beyond the chip's range)", ic.ID, a)
 		}
 		n := len(c.syn) - n0
 		if d := int(c.maxDelay); d+2 > ic.RingSlots {
@@ -729,7 +736,7 @@ func (m *machine) propagate(k int64) {
 				if x >= size {
 					x -= size
 				}
-				ring[x] += sy.w
+				ring[x] += int64(sy.w)
 			}
 			syn += int64(len(ss))
 		}
