@@ -297,6 +297,15 @@ func (n *noc) add(src, dst int, axon int32, emit int64) {
 	n.stats.ChipCrossings += int64(r.crossings)
 }
 
+// addResolved queues a packet whose route the caller has resolved (it
+// counts the timing-independent statistics itself).
+func (n *noc) addResolved(tp trafficPkt) {
+	id := int32(len(n.pk))
+	n.pk = append(n.pk, packet{due: tp.due, dst: tp.dst, cost: tp.cost, seq: id})
+	n.inj[tp.src] = append(n.inj[tp.src], id)
+	n.injAt[tp.src] = append(n.injAt[tp.src], tp.emit)
+}
+
 // push appends packet id to FIFO f and reports whether it is the head.
 func (n *noc) push(f *fifo, id int32) bool {
 	n.slab[f.base+(f.h+f.n)&f.mask] = id

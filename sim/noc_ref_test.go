@@ -6,8 +6,10 @@ import (
 	"slices"
 	"sort"
 	"testing"
+	"time"
 
 	"snnc/backend/loihi"
+	"snnc/backend/loihi/loihitest"
 )
 
 // refNet is the first implementation of the network's timing, kept as an
@@ -31,6 +33,7 @@ type refNet struct {
 }
 
 type refPacket struct {
+	cost      int64 // SE cycles at dst
 	dst       int
 	axon      int32
 	x, y, c   int
@@ -83,9 +86,13 @@ func newRefNet(cfg *loihi.ChipConfig, chips int, locs []loihi.Loc, seCost [][]in
 func (n *refNet) routerAt(x, y int) *refRouter { return n.routers[y*n.w+x] }
 
 func (n *refNet) add(src, dst int, axon int32, emit int64) {
+	n.addCost(src, dst, int64(n.seCost[dst][axon]), emit)
+}
+
+func (n *refNet) addCost(src, dst int, cost int64, emit int64) {
 	s, d := n.locs[src], n.locs[dst]
 	r := n.cfg.RouteBetween(s, d)
-	p := &refPacket{dst: dst, axon: axon, x: d.X, y: d.Y, c: d.Core, emit: emit, seq: n.seq,
+	p := &refPacket{cost: cost, dst: dst, x: d.X, y: d.Y, c: d.Core, emit: emit, seq: n.seq,
 		hopsX: r.HopsX, hopsY: r.HopsY, crossings: r.ChipCrossX + r.ChipCrossY,
 		unloaded: int64(r.LatencyCyc) + 1}
 	if !r.SameTile {
@@ -147,7 +154,7 @@ func (n *refNet) run(ceEnd []int64, seBusy, aeBusy []int64) (int64, error) {
 				continue
 			}
 			p := q.pop()
-			cost := int64(n.seCost[c][p.axon])
+			cost := p.cost
 			n.seFree[c] = t + cost
 			seBusy[c] += cost
 			inFlight--
@@ -416,6 +423,66 @@ func TestNoCEventDrivenEqualsCycleByCycle(t *testing.T) {
 			if qa != qb || a.stats != b.stats || !slices.Equal(sa, sb) || !slices.Equal(aa, ab) || !slices.Equal(got, b.delivered) {
 				t.Fatalf("trial %d step %d (%d cores, %d packets, fifo %d, queue %d, %d cores/tile): event-driven %d %+v, cycle-by-cycle %d %+v\ndelivered %v\nwant      %v",
 					trial, step, ncores, npk, cfg.Cycles.RouterFIFO, cfg.Cycles.CoreInQueue, cfg.CoresPerTile, qa, a.stats, qb, b.stats, got, b.delivered)
+			}
+		}
+	}
+}
+
+// TestRunTimingEqualsReference times every step of a whole run (several
+// cores, Poisson inputs, delays) with the reference as well: the per-step
+// cycles and the network statistics of sim.Run must be the reference's.
+func TestRunTimingEqualsReference(t *testing.T) {
+	inst := build(t, mixedSrc)
+	net, err := loihitest.Net(inst, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := loihi.DefaultChip()
+	cfg.Limits.Compartments = 64
+	img := compile(t, net, cfg)
+	for _, threads := range []int{1, 2} {
+		m, err := newMachine(img, Options{Threads: threads, StepCycles: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.tm.keep = true
+		if err := m.run(); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.tm.finish(); err != nil {
+			t.Fatal(err)
+		}
+		st := m.finishStats(time.Now())
+		var locs []loihi.Loc
+		for _, c := range m.cores {
+			locs = append(locs, c.loc)
+		}
+		ref := newRefNet(m.cfg, img.Chips, locs, nil)
+		var cycles []int64
+		se, ae := make([]int64, len(locs)), make([]int64, len(locs))
+		for _, tr := range m.tm.kept {
+			for _, p := range tr.pkts {
+				ref.addCost(int(p.src), int(p.dst), int64(p.cost), p.emit)
+			}
+			q, err := ref.run(tr.ceEnd, se, ae)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cycles = append(cycles, q+m.barrier)
+			ref.seq = 0
+		}
+		if len(m.tm.kept) < 10 || st.NoC.Packets == 0 {
+			t.Fatalf("%d steps, %d packets: nothing to compare", len(m.tm.kept), st.NoC.Packets)
+		}
+		if !slices.Equal(cycles, st.StepCycles) {
+			t.Errorf("threads %d: step cycles differ from the reference", threads)
+		}
+		if st.NoC != ref.stats {
+			t.Errorf("threads %d: network statistics %+v, reference %+v", threads, st.NoC, ref.stats)
+		}
+		for i, c := range st.Cores {
+			if c.SEBusy != se[i] || c.AEBusy != ae[i] {
+				t.Errorf("threads %d core %d: SE/AE busy %d/%d, reference %d/%d", threads, i, c.SEBusy, c.AEBusy, se[i], ae[i])
 			}
 		}
 	}

@@ -115,6 +115,7 @@ type machine struct {
 	threads int
 	tm      *timer
 	tr      *traffic // the step's traffic, filled by propagate
+	route   NoCStats // the timing-independent counters of the packets timed
 	k       int64
 
 	res     *results.Result
@@ -189,7 +190,7 @@ type core struct {
 	probeCost []probeCost
 	stats     CoreStats
 	energy    Energy
-	routeE    []float64 // per destination core: route energy of one packet
+	out       []outAxon // per output axon (the image's OutAxons), resolved
 	nCubaAct  int64
 	nCubaIn   int64
 	nPoisson  int64
@@ -201,6 +202,15 @@ type core struct {
 type synapse struct {
 	w   int32
 	off int32
+}
+
+// outAxon is an output axon resolved once: destination core index, input
+// axon there, the destination SE's cycles for it, and the route's unloaded
+// latency, energy and hops.
+type outAxon struct {
+	dst, axon, cost, unloaded int32
+	hopsX, hopsY, crossings   int32
+	energy                    float64
 }
 
 type probeCost struct {
@@ -243,6 +253,24 @@ func newMachine(img *loihi.Image, opt Options) (*machine, error) {
 			return nil, err
 		}
 		m.cores = append(m.cores, c)
+	}
+	for _, c := range m.cores {
+		c.out = make([]outAxon, len(c.ic.OutAxons))
+		for i, oa := range c.ic.OutAxons {
+			d, ok := m.coreOf[int(oa.Core)]
+			if !ok || int(oa.Axon) >= len(m.cores[d].axCycles) {
+				return nil, fmt.Errorf("sim: core %d: output axon %d leads to core %d axon %d, which does not exist", c.ic.ID, i, oa.Core, oa.Axon)
+			}
+			dc := m.cores[d]
+			r := m.cfg.RouteBetween(c.loc, dc.loc)
+			o := outAxon{dst: int32(d), axon: int32(oa.Axon), cost: dc.axCycles[oa.Axon],
+				unloaded: int32(r.LatencyCyc) + 1, // +1: the router sees an injected packet the next cycle
+				hopsX:    int32(r.HopsX), hopsY: int32(r.HopsY), crossings: int32(r.ChipCrossX + r.ChipCrossY), energy: r.EnergyPJ}
+			if !r.SameTile {
+				o.unloaded += int32(m.cfg.Cycles.SameTile) // the final ejection
+			}
+			c.out[i] = o
+		}
 	}
 	m.ents = make([][]*piece, len(img.Entities))
 	for e, en := range img.Entities {
@@ -704,20 +732,19 @@ func (m *machine) propagate(k int64) {
 	for _, c := range m.cores {
 		for _, e := range c.emits {
 			s, n := int(e.p.outStart[e.unit]), int(e.p.outCount[e.unit])
-			for _, oa := range c.ic.OutAxons[s : s+n] {
-				d := m.coreOf[int(oa.Core)]
-				dc := m.cores[d]
-				dc.in = append(dc.in, int32(oa.Axon))
+			for _, oa := range c.out[s : s+n] {
+				dc := m.cores[oa.dst]
+				dc.in = append(dc.in, oa.axon)
 				c.stats.PacketsOut++
-				if c.routeE == nil {
-					c.routeE = make([]float64, len(m.cores))
-					for j, x := range m.cores {
-						c.routeE[j] = m.cfg.RouteBetween(c.loc, x.loc).EnergyPJ
-					}
-				}
-				c.energy.NoC += c.routeE[d]
+				c.energy.NoC += oa.energy
 				if m.tr != nil {
-					m.tr.pkts = append(m.tr.pkts, trafficPkt{int32(c.idx), int32(d), int32(oa.Axon), e.cycle})
+					m.tr.pkts = append(m.tr.pkts, trafficPkt{src: int32(c.idx), dst: oa.dst, cost: oa.cost, emit: e.cycle, due: e.cycle + int64(oa.unloaded)})
+					if oa.hopsX == 0 && oa.hopsY == 0 {
+						m.route.WithinTile++
+					}
+					m.route.HopsX += int64(oa.hopsX)
+					m.route.HopsY += int64(oa.hopsY)
+					m.route.ChipCrossings += int64(oa.crossings)
 				}
 			}
 		}
@@ -815,6 +842,10 @@ func (m *machine) finishStats(start time.Time) *Stats {
 	st.SimulatedTime = float64(st.Cycles) / m.cfg.ClockHz
 	if m.tm != nil {
 		st.NoC = m.tm.stats()
+		st.NoC.WithinTile += m.route.WithinTile
+		st.NoC.HopsX += m.route.HopsX
+		st.NoC.HopsY += m.route.HopsY
+		st.NoC.ChipCrossings += m.route.ChipCrossings
 	}
 	en := &m.cfg.Energy
 	for i, c := range m.cores {

@@ -16,8 +16,8 @@ import "fmt"
 // trafficPkt is one packet of a step's traffic, in the order its source
 // core's axon engine injects it.
 type trafficPkt struct {
-	src, dst, axon int32
-	emit           int64
+	src, dst, cost int32 // cost: the destination SE's cycles for it
+	emit, due      int64 // due: emit + the route's unloaded latency
 }
 
 // traffic is one step's input to the timing model and, once simulated,
@@ -182,7 +182,7 @@ func (tm *timer) stats() NoCStats {
 // simulate runs one step's traffic on n.
 func (n *noc) simulate(tr *traffic) {
 	for _, p := range tr.pkts {
-		n.add(int(p.src), int(p.dst), p.axon, p.emit)
+		n.addResolved(p)
 	}
 	clear(tr.seBusy)
 	clear(tr.aeBusy)
