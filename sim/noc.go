@@ -372,18 +372,18 @@ func (n *noc) run(ceEnd []int64, seBusy, aeBusy []int64) (int64, error) {
 	}
 	for ev.next() {
 		t := ev.t
-		b := ev.cur
+		se, rt, ae := ev.se(), ev.rt(), ev.ae()
 		ev.phase = phaseSE
-		for c := b.se.next(-1); c >= 0; c = b.se.next(c) {
+		for c := se.next(-1); c >= 0; c = se.next(c) {
 			n.visitSE(c, t)
 		}
 		ev.phase = phaseRouter
-		for r := b.rt.next(-1); r >= 0; r = b.rt.next(r) {
+		for r := rt.next(-1); r >= 0; r = rt.next(r) {
 			ev.curRouter = r
 			n.visitRouter(&n.routers[r], t)
 		}
 		ev.phase = phaseAE
-		for c := b.ae.next(-1); c >= 0; c = b.ae.next(c) {
+		for c := ae.next(-1); c >= 0; c = ae.next(c) {
 			ev.curCore = c
 			n.visitAE(c, t)
 		}
@@ -640,77 +640,68 @@ func (b bitset) next(i int) int {
 	return -1
 }
 
-// bucket holds what to visit at one cycle.
-type bucket struct {
-	se, rt, ae bitset
-}
-
-// calendar maps cycles to buckets: a wheel of wheelSize slots for the
-// near future (most wake-ups are a few cycles ahead), a map and a heap for
-// cycles beyond it.
+// calendar maps cycles to what to visit in them: per cycle, three bit
+// sets (synapse engines, routers, axon engines) stored as one run of
+// words. The near future (most wake-ups are a few cycles ahead) is a wheel
+// of wheelSize cycles whose words lie in one array; cycles beyond it go to
+// a map and a heap.
 const wheelSize = 1 << 12
 
 type calendar struct {
 	n         *noc
 	t         int64
-	cur       *bucket
+	cur       []uint64 // the words of the cycle being processed
+	curSlot   int      // its wheel slot, or -1 for a far cycle
 	phase     int
 	curRouter int
 	curCore   int
 
-	wheel    [wheelSize]*bucket
+	nse, nrt, nae int // words per set
+	words         int // per cycle: nse + nrt + nae
+
+	wheel    []uint64 // wheelSize·words
 	wheelT   [wheelSize]int64
 	occupied [wheelSize / 64]uint64
 	inWheel  int
 
-	far   map[int64]*bucket
+	far   map[int64][]uint64
 	times timeHeap
-	free  []*bucket
+	free  [][]uint64
 }
 
 func (n *noc) events() *calendar {
 	if n.ev == nil {
-		n.ev = &calendar{n: n, far: map[int64]*bucket{}}
+		c := &calendar{n: n, far: map[int64][]uint64{}}
+		c.nse = (len(n.cores) + 63) / 64
+		c.nrt = (len(n.routers) + 63) / 64
+		c.nae = c.nse
+		c.words = c.nse + c.nrt + c.nae
+		c.wheel = make([]uint64, wheelSize*c.words)
+		n.ev = c
 	}
 	return n.ev
 }
 
 func (c *calendar) reset() {
 	for t, b := range c.far {
-		c.release(b)
+		clear(b)
+		c.free = append(c.free, b)
 		delete(c.far, t)
 	}
 	for i := range c.occupied {
 		for c.occupied[i] != 0 {
 			k := i<<6 + bits.TrailingZeros64(c.occupied[i])
 			c.occupied[i] &= c.occupied[i] - 1
-			c.release(c.wheel[k])
-			c.wheel[k] = nil
+			clear(c.wheel[k*c.words : (k+1)*c.words])
 		}
 	}
 	c.inWheel = 0
 	c.times = c.times[:0]
-	c.t, c.cur, c.phase = -1, nil, phaseNone
+	c.t, c.cur, c.curSlot, c.phase = -1, nil, -1, phaseNone
 }
 
-func (c *calendar) release(b *bucket) {
-	clear(b.se)
-	clear(b.rt)
-	clear(b.ae)
-	c.free = append(c.free, b)
-}
-
-func (c *calendar) alloc() *bucket {
-	if k := len(c.free); k > 0 {
-		b := c.free[k-1]
-		c.free = c.free[:k-1]
-		return b
-	}
-	nc, nr := len(c.n.cores), len(c.n.routers)
-	return &bucket{se: make(bitset, (nc+63)/64), rt: make(bitset, (nr+63)/64), ae: make(bitset, (nc+63)/64)}
-}
-
-func (c *calendar) at(t int64) *bucket {
+// at returns the words of cycle t.
+func (c *calendar) at(t int64) []uint64 {
 	if t == c.t && c.cur != nil {
 		return c.cur // the cycle being processed
 	}
@@ -721,16 +712,20 @@ func (c *calendar) at(t int64) *bucket {
 	}
 	if t < c.t+wheelSize {
 		k := int(t & (wheelSize - 1))
-		if c.occupied[k>>6]&(1<<(uint(k)&63)) != 0 {
-			return c.wheel[k]
+		if c.occupied[k>>6]&(1<<(uint(k)&63)) == 0 {
+			c.wheelT[k] = t
+			c.occupied[k>>6] |= 1 << (uint(k) & 63)
+			c.inWheel++
 		}
-		b := c.alloc()
-		c.wheel[k], c.wheelT[k] = b, t
-		c.occupied[k>>6] |= 1 << (uint(k) & 63)
-		c.inWheel++
-		return b
+		return c.wheel[k*c.words : (k+1)*c.words : (k+1)*c.words]
 	}
-	b := c.alloc()
+	var b []uint64
+	if k := len(c.free); k > 0 {
+		b = c.free[k-1]
+		c.free = c.free[:k-1]
+	} else {
+		b = make([]uint64, c.words)
+	}
 	c.far[t] = b
 	c.times.push(t)
 	return b
@@ -742,22 +737,27 @@ func (c *calendar) wakeSE(core int, t int64) {
 	if t == c.t && c.phase >= phaseSE {
 		t++
 	}
-	c.at(t).se.set(core)
+	c.at(t)[core>>6] |= 1 << (uint(core) & 63)
 }
 
 func (c *calendar) wakeRouter(r int, t int64) {
 	if t == c.t && (c.phase > phaseRouter || (c.phase == phaseRouter && r <= c.curRouter)) {
 		t++
 	}
-	c.at(t).rt.set(r)
+	c.at(t)[c.nse+r>>6] |= 1 << (uint(r) & 63)
 }
 
 func (c *calendar) wakeAE(core int, t int64) {
 	if t == c.t && c.phase == phaseAE && core <= c.curCore {
 		t++
 	}
-	c.at(t).ae.set(core)
+	c.at(t)[c.nse+c.nrt+core>>6] |= 1 << (uint(core) & 63)
 }
+
+// se, rt and ae are the current cycle's three sets.
+func (c *calendar) se() bitset { return c.cur[:c.nse] }
+func (c *calendar) rt() bitset { return c.cur[c.nse : c.nse+c.nrt] }
+func (c *calendar) ae() bitset { return c.cur[c.nse+c.nrt:] }
 
 // wheelMin returns the slot of the earliest cycle in the wheel, or -1:
 // every wheel cycle lies in (c.t, c.t + wheelSize), so the first occupied
@@ -795,13 +795,12 @@ func (c *calendar) next() bool {
 	case tw < 0 && tf < 0:
 		return false
 	case tf < 0 || (tw >= 0 && tw < tf):
-		c.t, c.cur = tw, c.wheel[k]
-		c.wheel[k] = nil
+		c.t, c.cur, c.curSlot = tw, c.wheel[k*c.words:(k+1)*c.words:(k+1)*c.words], k
 		c.occupied[k>>6] &^= 1 << (uint(k) & 63)
 		c.inWheel--
 	default:
 		c.t = c.times.pop()
-		c.cur = c.far[c.t]
+		c.cur, c.curSlot = c.far[c.t], -1
 		delete(c.far, c.t)
 	}
 	c.phase = phaseNone
@@ -809,9 +808,12 @@ func (c *calendar) next() bool {
 	return true
 }
 
-// done releases the current cycle's bucket.
+// done releases the current cycle's words.
 func (c *calendar) done() {
-	c.release(c.cur)
+	clear(c.cur)
+	if c.curSlot < 0 {
+		c.free = append(c.free, c.cur)
+	}
 	c.cur = nil
 	c.phase = phaseNone
 }
