@@ -59,7 +59,10 @@ type Cycles struct {
 
 // Energy is the per-operation energy model of docs/chip.md §10, in pJ.
 // It is an estimate: the published figures are Davies et al., IEEE Micro
-// 2018; the microcode, generator and chip-link figures are snnc's.
+// 38(1), 2018, Table 2 ("Loihi pre-silicon performance and energy
+// measurements": SDF and SPICE simulation, not silicon; the synaptic-op
+// figure is the table's minimum), checked against the sources docs/chip.md
+// §10 cites; the microcode, generator and chip-link figures are snnc's.
 type Energy struct {
 	SynOp          float64 // per synapse processed (Davies 2018: 23.6 pJ)
 	SynUpdate      float64 // per learning update (Davies 2018: 120 pJ; unused)
