@@ -37,7 +37,7 @@ artefact to OUT:
 Only the targets built into this snnc are accepted; the list is in
 --target's help. Outputs are written atomically: a failed compile leaves
 nothing behind.`,
-		Example: `  snnc compile --target loihi testdata/cobahh.snn -o cobahh.img
+		Example: `  snnc compile --target loihi testdata/cobahh.snn -o cobahh.snnimg
   snnc compile --target fpga testdata/squid.snn -o squid_prj
   snnc compile --target cpu -O2 testdata/cobahh.snn -o cobahh`,
 		Args: exactArgs(1, "one FILE"),
