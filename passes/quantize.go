@@ -122,6 +122,18 @@ type AccQuant struct {
 	Name string
 	Type fixed.Type
 	Gain float64 // integer units per SI unit
+	// Shift is how many fraction bits the accumulator holds fewer than the
+	// format the program computes with (ReadFrac, what the profiled range
+	// asks for): the program shifts it left by Shift where it reads it.
+	// It is > 0 when the largest weight into the accumulator would
+	// otherwise need a weight_exp above fixed.WeightExpMax. Weights that
+	// keep 8 significant bits are unchanged by it; stimuli, and projections
+	// whose weights are much smaller than the largest, are rounded to the
+	// coarser LSB (1/Gain): StimErr and the projections' errors say how much.
+	Shift    int
+	ReadFrac int
+	StimErr  float64 // largest |stimulus rounding error| (SI), over the stimuli into it
+	HasStim  bool
 }
 
 // LUTQuant is one lookup table.
@@ -151,7 +163,14 @@ func (r *QuantReport) String() string {
 			b.WriteByte('\n')
 		}
 		for _, a := range p.Accs {
-			fmt.Fprintf(&b, "    acc   %-6s %-10s gain %.6g per SI unit\n", a.Name, a.Type, a.Gain)
+			fmt.Fprintf(&b, "    acc   %-6s %-10s gain %.6g per SI unit", a.Name, a.Type, a.Gain)
+			if a.Shift > 0 {
+				fmt.Fprintf(&b, ", read << %d as f%d (%d fraction bits fewer so that weight_exp <= %d)", a.Shift, a.ReadFrac, a.Shift, fixed.WeightExpMax)
+			}
+			if a.HasStim {
+				fmt.Fprintf(&b, ", stimulus error max %.3g", a.StimErr)
+			}
+			b.WriteByte('\n')
 		}
 		for _, l := range p.LUTs {
 			fmt.Fprintf(&b, "    lut   %-6s %s over %s in [%.4g, %.4g]: %d entries, max rel. error %.2g\n", l.Name, l.Func, l.Over, l.Lo, l.Hi, l.N, l.MaxRelErr)
@@ -264,8 +283,15 @@ func Quantize(m *ir.Module, opt QuantizeOptions) (*fixed.Net, *QuantReport, erro
 			return nil, nil, fmt.Errorf("quantize: stim %s: no accumulator for %s", st.Name, st.Input)
 		}
 		s := &fixed.Stim{Name: st.Name, Pop: st.Pop, Acc: tg.reg}
+		if tg.rep != nil {
+			tg.rep.HasStim = true
+		}
 		for k := int64(0); k < inst.Steps; k++ {
-			v := fixed.RoundHalfAway(st.At(float64(k)*inst.Dt) * tg.gain)
+			x := st.At(float64(k) * inst.Dt)
+			v := fixed.RoundHalfAway(x * tg.gain)
+			if tg.rep != nil {
+				tg.rep.StimErr = max(tg.rep.StimErr, math.Abs(float64(v)/tg.gain-x))
+			}
 			if len(s.Runs) == 0 && v == 0 {
 				continue
 			}
@@ -327,6 +353,7 @@ type accTarget struct {
 	gain  float64 // integer units per SI unit
 	cuba  bool    // weights are 8-bit mantissas · 2^(6+exp)
 	max   int64   // largest |weight| the accumulator type takes
+	rep   *AccQuant
 }
 
 // weights quantises one projection's weights.
@@ -343,10 +370,14 @@ func (t *accTarget) weights(ws []float64) ([]int64, bool, int, error) {
 	out, shift, _ := fixed.ChipWeights(scaled)
 	e := shift - 6
 	if t.cuba {
-		if e > 7 {
-			return nil, false, 0, fmt.Errorf("weights up to %g need weight_exp %d > 7", maxAbs(scaled), e)
+		if e > fixed.WeightExpMax {
+			return nil, false, 0, fmt.Errorf("weights up to %g need weight_exp %d > %d", maxAbs(scaled), e, fixed.WeightExpMax)
 		}
 		return out, true, e, nil
+	}
+	if e > fixed.WeightExpMax {
+		// accShift chose the accumulator's format so that this cannot happen.
+		return nil, false, 0, fmt.Errorf("weights up to %g need weight_exp %d > %d (compiler bug)", maxAbs(scaled), e, fixed.WeightExpMax)
 	}
 	for i, w := range ws {
 		if fixed.Abs(out[i]) > t.max {

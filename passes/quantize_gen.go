@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"snnc/instance"
 	"snnc/internal/fixed"
 	"snnc/ir"
 )
@@ -86,6 +87,8 @@ func (gn *qgen) generate() error {
 	// Accumulators: inputs, then jumps.
 	gn.inputF = make([]int, len(u.Inputs))
 	gn.inputR = make([]int, len(u.Inputs))
+	gn.inputK = make([]int, len(u.Inputs))
+	gn.jumpK = make([]int, len(u.States))
 	for i, in := range u.Inputs {
 		gn.inputR[i] = -1
 		if !gn.live[i] {
@@ -112,13 +115,15 @@ func (gn *qgen) generate() error {
 			}
 		}
 		gn.inputF[i] = gn.fracFor(m * gn.margin)
-		gn.inputR[i] = b.AddReg(in.Name, fixed.RegAcc, fixed.S(W, gn.inputF[i]), in.Dim.String())
+		gn.inputK[i] = gn.accShift(func(p *instance.Projection) bool { return !p.TargetState && p.TargetIndex == i }, gn.inputF[i])
+		gn.inputR[i] = b.AddReg(in.Name, fixed.RegAcc, fixed.S(W, gn.inputF[i]-gn.inputK[i]), in.Dim.String())
 		gn.bind[g.Ref(ir.OpInput, in.Name)] = fx{reg: gn.inputR[i], f: gn.inputF[i]}
 	}
 	for si, s := range u.States {
 		gn.jumpR[si] = -1
 		if gn.jumped[si] {
-			gn.jumpR[si] = b.AddReg(s.Name+".jump", fixed.RegAcc, fixed.S(W, gn.stateF[si]), "jumps into "+s.Name)
+			gn.jumpK[si] = gn.accShift(func(p *instance.Projection) bool { return p.TargetState && p.TargetIndex == si }, gn.stateF[si])
+			gn.jumpR[si] = b.AddReg(s.Name+".jump", fixed.RegAcc, fixed.S(W, gn.stateF[si]-gn.jumpK[si]), "jumps into "+s.Name)
 		}
 	}
 	// Range analysis reused the leaf nodes: make sure every variable's
@@ -131,7 +136,12 @@ func (gn *qgen) generate() error {
 			continue
 		}
 		t := gn.temp()
-		b.Emit(fixed.OpAdd, t, fixed.R(gn.stateR[si]), fixed.R(gn.jumpR[si]))
+		if k := gn.jumpK[si]; k > 0 {
+			b.Emit(fixed.OpShl, t, fixed.R(gn.jumpR[si]), fixed.Imm(int64(k)))
+			b.Emit(fixed.OpAdd, t, fixed.R(gn.stateR[si]), fixed.R(t))
+		} else {
+			b.Emit(fixed.OpAdd, t, fixed.R(gn.stateR[si]), fixed.R(gn.jumpR[si]))
+		}
 		b.Emit(fixed.OpClamp, gn.stateR[si], fixed.R(t), fixed.Imm(lo), fixed.Imm(hi))
 	}
 	// 2. Refractory this step.
@@ -140,6 +150,16 @@ func (gn *qgen) generate() error {
 		rflag = gn.temp()
 		b.Emit(fixed.OpGt, rflag, fixed.R(gn.refR), fixed.Imm(0))
 		b.Emit(fixed.OpSub, gn.refR, fixed.R(gn.refR), fixed.R(rflag))
+	}
+	// Accumulators held with fewer fraction bits than the program computes
+	// with are shifted back where the program reads them (exact: an input
+	// is read as the value the weights deliver, at its own format).
+	for i, in := range u.Inputs {
+		if k := gn.inputK[i]; gn.inputR[i] >= 0 && k > 0 {
+			t := gn.temp()
+			b.Emit(fixed.OpShl, t, fixed.R(gn.inputR[i]), fixed.Imm(int64(k)))
+			gn.bind[g.Ref(ir.OpInput, in.Name)] = fx{reg: t, f: gn.inputF[i]}
+		}
 	}
 	// 3. Integrate every state from the start-of-step values.
 	gn.memo = map[ir.NodeID]fx{}
@@ -235,6 +255,34 @@ func (gn *qgen) store(v fx, f int) int {
 	return t
 }
 
+// accShift returns how many fraction bits fewer than f an accumulator must
+// hold so that every projection into it (those for which into is true) gets a
+// weight_exp the chip's synapses hold: with gain 2^f a projection's weights
+// need shift s (fixed.ChipWeights, weight_exp s − 6); at 2^(f−k) they need
+// s − k with the very same mantissas (a power-of-two scaling commutes with
+// the rounding) as long as s ≥ k. So k = max(0, s_max − 6 − WeightExpMax)
+// keeps the largest projection at WeightExpMax and every weight with 8
+// significant bits bit-identical after the program's shift back.
+func (gn *qgen) accShift(into func(p *instance.Projection) bool, f int) int {
+	k := 0
+	for _, p := range gn.q.inst.Projections {
+		if p.Dst != gn.q.idx || !into(p) {
+			continue
+		}
+		ws := p.Weights
+		if ws == nil {
+			ws = []float64{p.Weight}
+		}
+		scaled := make([]float64, len(ws))
+		for i, w := range ws {
+			scaled[i] = math.Ldexp(w, f)
+		}
+		_, shift, _ := fixed.ChipWeights(scaled)
+		k = max(k, shift-6-fixed.WeightExpMax)
+	}
+	return k
+}
+
 func maxAbsWeight(w float64, ws []float64) float64 {
 	m := math.Abs(w)
 	for _, x := range ws {
@@ -303,20 +351,22 @@ func (gn *qgen) finish(prog *fixed.Program) (*fixed.Pop, *PopQuant, map[string]*
 		if gn.inputR[i] < 0 || r < 0 {
 			continue
 		}
-		f := gn.inputF[i]
+		f := gn.inputF[i] - gn.inputK[i]
 		fp.Conv[r] = fixed.QConv(f)
-		tg[in.Name] = &accTarget{reg: r, gain: math.Ldexp(1, f), max: fixed.MaxOf(W)}
-		pq.Accs = append(pq.Accs, &AccQuant{Name: in.Name, Type: prog.Regs[r].Type, Gain: math.Ldexp(1, f)})
+		aq := &AccQuant{Name: in.Name, Type: prog.Regs[r].Type, Gain: math.Ldexp(1, f), Shift: gn.inputK[i], ReadFrac: gn.inputF[i]}
+		tg[in.Name] = &accTarget{reg: r, gain: aq.Gain, max: fixed.MaxOf(W), rep: aq}
+		pq.Accs = append(pq.Accs, aq)
 	}
 	for si, s := range u.States {
 		r := prog.Reg(s.Name + ".jump")
 		if gn.jumpR[si] < 0 || r < 0 {
 			continue
 		}
-		f := gn.stateF[si]
+		f := gn.stateF[si] - gn.jumpK[si]
 		fp.Conv[r] = fixed.QConv(f)
-		tg[s.Name] = &accTarget{reg: r, state: true, gain: math.Ldexp(1, f), max: fixed.MaxOf(W)}
-		pq.Accs = append(pq.Accs, &AccQuant{Name: s.Name + ".jump", Type: prog.Regs[r].Type, Gain: math.Ldexp(1, f)})
+		aq := &AccQuant{Name: s.Name + ".jump", Type: prog.Regs[r].Type, Gain: math.Ldexp(1, f), Shift: gn.jumpK[si], ReadFrac: gn.stateF[si]}
+		tg[s.Name] = &accTarget{reg: r, state: true, gain: aq.Gain, max: fixed.MaxOf(W), rep: aq}
+		pq.Accs = append(pq.Accs, aq)
 	}
 	return fp, pq, tg, nil
 }

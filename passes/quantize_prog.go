@@ -83,9 +83,11 @@ type qgen struct {
 
 	stateF  []int // per state: fraction bits of its storage
 	stateR  []int // per state: its register
-	inputF  []int // per input: fraction bits of its accumulator
+	inputF  []int // per input: fraction bits the program reads it with
 	inputR  []int // per input: accumulator register, or -1
+	inputK  []int // per input: the accumulator holds inputF − inputK fraction bits (accShift)
 	jumpR   []int // per state: jump accumulator register, or -1
+	jumpK   []int // per state: its jump accumulator holds stateF − jumpK fraction bits
 	paramR  []int // per param: register when heterogeneous, or -1
 	paramF  []int
 	prevR   int

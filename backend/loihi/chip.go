@@ -7,7 +7,11 @@
 // model — is ChipConfig; DefaultChip returns docs/chip.md's numbers.
 package loihi
 
-import "fmt"
+import (
+	"fmt"
+
+	"snnc/internal/fixed"
+)
 
 // Limits are the per-core resource limits (docs/chip.md §11; the first
 // seven are HARDWARE.md §1's Loihi 1 table).
@@ -25,6 +29,8 @@ type Limits struct {
 	SynapseFormats   int // 16 (a 4-bit format index)
 	GeneratorEvents  int // spike-list events per core, 65,536
 	WeightBits       int // widest synaptic weight mantissa, 8
+	WeightExpMin     int // smallest synaptic weight exponent (weight = mant·2^(6+weight_exp)), −8
+	WeightExpMax     int // largest synaptic weight exponent, 7
 }
 
 // Cycles are the cycle costs of docs/chip.md §9 (1 cycle = 1 ns nominal).
@@ -104,6 +110,7 @@ func DefaultChip() ChipConfig {
 			MaxDelay: 62, MaxRefractory: 63,
 			MicrocodeWords: 4096, LUTWords: 65536, SynapseFormats: 16,
 			GeneratorEvents: 65536, WeightBits: 8,
+			WeightExpMin: fixed.WeightExpMin, WeightExpMax: fixed.WeightExpMax,
 		},
 		Cycles: Cycles{
 			StepStart: 16, CubaActive: 8, CubaInactive: 5,

@@ -4,7 +4,7 @@ import "snnc/internal/fixed"
 
 // Compile maps a quantised network onto the chip and lowers it to a core
 // image: relays for delays over the chip's maximum (RelayNet), the exact
-// model (ModelFromNet), placement (Map), the image (BuildImage).
+// model (ModelFor), placement (Map), the image (BuildImage).
 func Compile(net *fixed.Net, cfg ChipConfig, opt MapOptions) (*Image, error) {
 	mp, net, err := MapNet(net, cfg, opt)
 	if err != nil {
@@ -20,7 +20,7 @@ func MapNet(net *fixed.Net, cfg ChipConfig, opt MapOptions) (*Mapping, *fixed.Ne
 	if err != nil {
 		return nil, nil, err
 	}
-	md, err := ModelFromNet(rn)
+	md, err := ModelFor(rn, cfg.Limits)
 	if err != nil {
 		return nil, nil, err
 	}

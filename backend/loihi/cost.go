@@ -141,6 +141,9 @@ func (e *EntityModel) UpdateEnergy(en *Energy, active bool) float64 {
 type ProjModel struct {
 	WeightBits int  // weight mantissa bits per synapse (0..8; 0: one weight for all)
 	Exact      bool // from the quantized weights
+	// ExpErr is set when the weights need a weight_exp outside the chip's
+	// range (Limits.WeightExpMin..WeightExpMax); Map reports it.
+	ExpErr *WeightExpError
 }
 
 // Model is the chip's view of an instantiated network: entities are the

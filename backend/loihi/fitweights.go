@@ -1,6 +1,10 @@
 package loihi
 
-import "snnc/internal/fixed"
+import (
+	"errors"
+
+	"snnc/internal/fixed"
+)
 
 // FitWeights returns net with every projection's integer weights rounded
 // to what a synapse holds (fixed.ChipWeightsInt: mantissa << exponent with
@@ -16,7 +20,11 @@ func FitWeights(net *fixed.Net) (*fixed.Net, int) {
 	changed := 0
 	for _, q := range net.Projections {
 		n := net.Inst.Projections[q.Index].NumSynapses()
-		if _, err := WeightFormatOf(q, n); err == nil {
+		_, err := WeightFormatOf(q, n)
+		var ee *WeightExpError
+		if err == nil || errors.As(err, &ee) {
+			// Fits, or needs an exponent the chip lacks: rounding the
+			// mantissas cannot help (Map reports it).
 			out = append(out, q)
 			continue
 		}

@@ -1,6 +1,7 @@
 package loihi
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 
@@ -18,7 +19,7 @@ import (
 const ImageMagic = "SNNCIMG\x00"
 
 // ImageVersion is the format version this package reads and writes.
-const ImageVersion = 1
+const ImageVersion = 2
 
 // Image is a compiled network for the chip.
 type Image struct {
@@ -242,9 +243,14 @@ func (b *imgBuilder) programs() error {
 	}
 	b.wfmt = make([]WeightFormat, len(b.net.Inst.Projections))
 	for _, q := range b.net.Projections {
-		f, err := WeightFormatOf(q, b.net.Inst.Projections[q.Index].NumSynapses())
+		name := b.net.Inst.Projections[q.Index].Name
+		f, err := WeightFormatIn(q, b.net.Inst.Projections[q.Index].NumSynapses(), b.img.Chip.Limits)
+		var ee *WeightExpError
+		if errors.As(err, &ee) {
+			return fmt.Errorf("connect %s: %v (the chip's synapses hold weight_exp %d..%d); %s", name, ee, ee.Min, ee.Max, ee.Remedy())
+		}
 		if err != nil {
-			return fmt.Errorf("connect %s: %w", b.net.Inst.Projections[q.Index].Name, err)
+			return fmt.Errorf("connect %s: %w", name, err)
 		}
 		b.wfmt[q.Index] = f
 	}

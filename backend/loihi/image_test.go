@@ -112,7 +112,7 @@ func TestImageRoundTrip(t *testing.T) {
 		_, _ = DecodeImage(c) // must not panic
 	}
 	txt := img.Text()
-	for _, want := range []string{"; snnc loihi core image v1", "program 0 @", "lut 0 @f", "mulsh.rnd", "entity 2 source @noise", "format 0 proj", "outaxon 0 -> core"} {
+	for _, want := range []string{"; snnc loihi core image v2", "program 0 @", "lut 0 @f", "mulsh.rnd", "entity 2 source @noise", "format 0 proj", "outaxon 0 -> core"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("text form lacks %q", want)
 		}

@@ -9,7 +9,7 @@ import (
 	"snnc/internal/fixed"
 )
 
-// Binary layout of the core image (version 1). All integers little-endian;
+// Binary layout of the core image (version 2). All integers little-endian;
 // "uv" is an unsigned LEB128 varint, "sv" a zig-zag signed varint, "f64"
 // IEEE-754 bits as 8 bytes, a string is uv length + UTF-8 bytes, a list is
 // uv count + elements.
@@ -20,7 +20,7 @@ import (
 // Sections, in this order (each exactly once unless marked *):
 //
 //	"CHIP"  tilesX tilesY coresPerTile maxChips chips (uv), clockHz f64,
-//	        limits (13 uv), cycles (29 uv), energy (16 f64)
+//	        limits (13 uv), weightExpMin sv, weightExpMax sv, cycles (29 uv), energy (16 f64)
 //	"NETW"  name str, dt f64, steps sv, seed u64
 //	"PROG"* name str, spike sv, regs list(name str, kind uv, type), luts
 //	        list(name str, type, x0 sv, shift uv, interp uv, vals list(sv)),
@@ -84,6 +84,8 @@ func (img *Image) Encode() []byte {
 		for _, x := range limitsFields(&c.Limits) {
 			s.i(*x)
 		}
+		s.sv(int64(c.Limits.WeightExpMin))
+		s.sv(int64(c.Limits.WeightExpMax))
 		for _, x := range cyclesFields(&c.Cycles) {
 			s.i(*x)
 		}
@@ -456,6 +458,7 @@ func (img *Image) section(tag string, r *rbuf, seen map[string]bool) error {
 		for _, x := range limitsFields(&c.Limits) {
 			*x = r.i()
 		}
+		c.Limits.WeightExpMin, c.Limits.WeightExpMax = int(r.sv()), int(r.sv())
 		for _, x := range cyclesFields(&c.Cycles) {
 			*x = r.i()
 		}
@@ -643,7 +646,7 @@ func (img *Image) Validate() error {
 			if p.Program < -1 || p.Program >= len(img.Programs) {
 				return fmt.Errorf("core image: core %d: bad profile program", co.ID)
 			}
-			if p.Datapath == DatapathMicrocode && len(p.Consts) != len(img.Programs[p.Program].Regs) {
+			if p.Datapath == DatapathMicrocode && (p.Program < 0 || len(p.Consts) != len(img.Programs[p.Program].Regs)) {
 				return fmt.Errorf("core image: core %d: profile constants do not match the program", co.ID)
 			}
 		}
@@ -655,7 +658,8 @@ func (img *Image) Validate() error {
 		}
 		for _, f := range co.Formats {
 			if f.WeightBits > 8 || f.DelayBits > 6 || f.IndexBits > 12 || int(f.Base)+int(f.Units)*int(f.Stride) > len(co.Comps) ||
-				f.Stride == 0 || f.Target >= f.Stride || f.Weight.Exp < 0 || f.Weight.Exp > 62 || f.Weight.Mode > SignMixed {
+				f.Stride == 0 || f.Target >= f.Stride || f.Weight.Exp < 0 || f.Weight.Exp > 62 || f.Weight.Mode > SignMixed ||
+				(f.WeightBits > 0 && (f.Weight.Exp-6 > lim.WeightExpMax || f.Weight.Exp-6 < lim.WeightExpMin)) {
 				return fmt.Errorf("core image: core %d: bad synapse format", co.ID)
 			}
 		}

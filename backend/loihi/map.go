@@ -270,8 +270,8 @@ func Map(m *Model, cfg ChipConfig, opt MapOptions) (*Mapping, error) {
 	return mapping, nil
 }
 
-// checkStatic checks what no placement can fix: delays, refractory
-// periods, weight widths, units too big for a core.
+// checkStatic checks what no placement can fix: delays, weight exponents,
+// refractory periods, weight widths, units too big for a core.
 func (mp *mapper) checkStatic() error {
 	inst := mp.m.Inst
 	for qi, q := range inst.Projections {
@@ -279,6 +279,14 @@ func (mp *mapper) checkStatic() error {
 			return &MapError{Limit: "delay", Core: -1, Where: "connect " + q.Name,
 				Msg: fmt.Sprintf("connect %s: delay %d steps exceeds the maximum %d by %d; use a larger dt or relay neurons",
 					q.Name, d, mp.lim.MaxDelay, d-mp.lim.MaxDelay)}
+		}
+		if e := mp.m.Projs[qi].ExpErr; e != nil {
+			lim := e.Max
+			if e.Exp < e.Min {
+				lim = e.Min
+			}
+			return &MapError{Limit: "weight exponent", Core: -1, Where: "connect " + q.Name, Value: e.Exp, Max: lim,
+				Msg: fmt.Sprintf("connect %s: %v (the chip's synapses hold weight_exp %d..%d); %s", q.Name, e, e.Min, e.Max, e.Remedy())}
 		}
 		if wb := mp.m.Projs[qi].WeightBits; wb > mp.lim.WeightBits {
 			return &MapError{Msg: fmt.Sprintf("connect %s: weights need %d mantissa bits, more than the %d a synapse holds; quantize with fewer weight bits",

@@ -1,6 +1,7 @@
 package loihi
 
 import (
+	"errors"
 	"fmt"
 	"math/bits"
 
@@ -65,55 +66,116 @@ func (f WeightFormat) Field(w int64) uint64 {
 	return uint64(m) & (1<<f.Bits - 1)
 }
 
-// WeightFormatOf chooses the storage of a projection's integer weights: the
-// largest exponent that keeps every weight exact, then the narrowest
-// mantissa (0, 1, …, 6 or 8 bits) in the best sign mode. It fails when the
-// mantissas need more than 8 bits.
+// WeightFormatOf is WeightFormatIn on the default chip (DefaultChip).
 func WeightFormatOf(p *fixed.Proj, n int) (WeightFormat, error) {
-	if p.Weights == nil {
-		return WeightFormat{Const: p.Weight}, nil
+	return WeightFormatIn(p, n, DefaultChip().Limits)
+}
+
+// WeightExpError says that a projection's weights need a weight exponent
+// outside the chip's range (Limits.WeightExpMin..WeightExpMax): the
+// accumulator receives mant·2^(6+weight_exp) with mant of at most
+// Limits.WeightBits bits.
+type WeightExpError struct {
+	Exp      int   // the weight_exp the weights need
+	Min, Max int   // the chip's range
+	MaxAbs   int64 // the largest |weight| (accumulator LSBs)
+}
+
+func (e *WeightExpError) Error() string {
+	if e.Exp > e.Max {
+		return fmt.Sprintf("weights up to %d accumulator LSBs need weight_exp %d, above the maximum %d by %d", e.MaxAbs, e.Exp, e.Max, e.Exp-e.Max)
 	}
-	if n == 0 {
+	return fmt.Sprintf("weights need weight_exp %d, below the minimum %d by %d", e.Exp, e.Min, e.Min-e.Exp)
+}
+
+// Remedy says what to do about it.
+func (e *WeightExpError) Remedy() string {
+	if e.Exp > e.Max {
+		return fmt.Sprintf("scale the projection's weights down by 2^%d, i.e. give its target accumulator %d fraction bits fewer (snnc's quantize does this for program units and shifts the accumulator back in the program)", e.Exp-e.Max, e.Exp-e.Max)
+	}
+	return fmt.Sprintf("scale the projection's weights up by 2^%d (give its target accumulator %d more fraction bits)", e.Min-e.Exp, e.Min-e.Exp)
+}
+
+// WeightFormatIn chooses the storage of a projection's integer weights on
+// a chip with limits lim: the largest exponent that keeps every weight
+// exact, but at most 6 + lim.WeightExpMax, then the narrowest mantissa (0,
+// 1, …, 6 or 8 bits) in the best sign mode. It fails when the mantissas
+// need more than 8 bits, and with a *WeightExpError when the weights need a
+// weight_exp outside lim's range (a constant weight, stored whole in the
+// synapse format, must be representable the same way).
+func WeightFormatIn(p *fixed.Proj, n int, lim Limits) (WeightFormat, error) {
+	ws := p.Weights
+	if ws == nil {
+		ws = []int64{p.Weight}
+	} else if n == 0 {
 		return WeightFormat{}, nil
 	}
-	first := p.Weights[0]
+	first := ws[0]
 	same := true
 	tz := 63
-	for _, w := range p.Weights {
+	var big int64
+	for _, w := range ws {
 		if w != first {
 			same = false
 		}
 		if w != 0 {
 			tz = min(tz, bits.TrailingZeros64(uint64(w)))
 		}
+		big = max(big, fixed.Abs(w))
+	}
+	const maxBits = 8 // the widest mantissa field (Limits.WeightBits is checked by Map)
+	lo, hi := max(0, 6+lim.WeightExpMin), 6+lim.WeightExpMax
+	if big != 0 {
+		// The smallest exact exponent whose mantissas fit is what the
+		// weights need; it must lie in the chip's range.
+		need := -1
+		for e := 0; e <= tz; e++ {
+			if _, b := mantissaBits(ws, e); b <= maxBits {
+				need = e
+				break
+			}
+		}
+		if need >= 0 && (need > hi || tz < lo) {
+			exp := need
+			if tz < lo {
+				exp = tz
+			}
+			return WeightFormat{}, &WeightExpError{Exp: exp - 6, Min: lim.WeightExpMin, Max: lim.WeightExpMax, MaxAbs: big}
+		}
 	}
 	if same {
 		return WeightFormat{Const: first}, nil
 	}
-	lo, hi := int64(0), int64(0)
-	for _, w := range p.Weights {
-		m := w >> tz
-		lo, hi = min(lo, m), max(hi, m)
-	}
-	f := WeightFormat{Exp: tz}
-	var need int
-	switch {
-	case lo >= 0:
-		f.Mode, need = SignExc, bitsFor(int(min(hi, 1<<40)))
-	case hi <= 0:
-		f.Mode, need = SignInh, bitsFor(int(min(-lo, 1<<40)))
-	default:
-		f.Mode = SignMixed
-		need = 1
-		for need < 64 && (lo < -(int64(1)<<(need-1)) || hi > int64(1)<<(need-1)-1) {
-			need++
-		}
-	}
+	exp := min(tz, max(hi, 0))
+	f := WeightFormat{Exp: exp}
+	mode, need := mantissaBits(ws, exp)
+	f.Mode = mode
 	f.Bits = WeightBitsFor(max(need, 1))
 	if f.Bits < 0 {
-		return f, fmt.Errorf("weights need %d mantissa bits (exponent %d), more than the 8 a synapse holds", need, tz)
+		return f, fmt.Errorf("weights need %d mantissa bits (exponent %d), more than the %d a synapse holds", need, exp, maxBits)
 	}
 	return f, nil
+}
+
+// mantissaBits returns the sign mode of weights ws and the mantissa bits
+// they need at exponent e (ws[i] >> e; exact when e ≤ their trailing zeros).
+func mantissaBits(ws []int64, e int) (SignMode, int) {
+	lo, hi := int64(0), int64(0)
+	for _, w := range ws {
+		m := w >> e
+		lo, hi = min(lo, m), max(hi, m)
+	}
+	switch {
+	case lo >= 0:
+		return SignExc, bitsFor(int(min(hi, 1<<40)))
+	case hi <= 0:
+		return SignInh, bitsFor(int(min(-lo, 1<<40)))
+	}
+	need := 1
+	for need < 64 && (lo < -(int64(1)<<(need-1)) || hi > int64(1)<<(need-1)-1) {
+		need++
+	}
+	return SignMixed, need
 }
 
 // ProgramKey identifies a program for sharing microcode and LUTs on a core:
@@ -186,12 +248,17 @@ func HetParams(p *fixed.Pop) []bool {
 	return het
 }
 
-// ModelFromNet builds the chip's exact view of a quantised network: CUBA
-// populations on the datapath (profile: du, dv, refractory; threshold
-// profile: vth), every other population on microcode with its program's
-// exact cost, synaptic targets = the accumulators projections deliver
-// into, and weight widths from the integer weights.
-func ModelFromNet(n *fixed.Net) (*Model, error) {
+// ModelFromNet is ModelFor on the default chip (DefaultChip).
+func ModelFromNet(n *fixed.Net) (*Model, error) { return ModelFor(n, DefaultChip().Limits) }
+
+// ModelFor builds the chip's exact view of a quantised network for a chip
+// with limits lim: CUBA populations on the datapath (profile: du, dv,
+// refractory; threshold profile: vth), every other population on microcode
+// with its program's exact cost, synaptic targets = the accumulators
+// projections deliver into, and weight widths and exponents from the
+// integer weights (WeightFormatIn). A projection whose weights need a
+// weight_exp outside lim's range is not an error here: Map reports it.
+func ModelFor(n *fixed.Net, lim Limits) (*Model, error) {
 	if err := n.Check(); err != nil {
 		return nil, err
 	}
@@ -252,7 +319,12 @@ func ModelFromNet(n *fixed.Net) (*Model, error) {
 	}
 	for _, q := range n.Projections {
 		ip := n.Inst.Projections[q.Index]
-		f, err := WeightFormatOf(q, ip.NumSynapses())
+		f, err := WeightFormatIn(q, ip.NumSynapses(), lim)
+		var ee *WeightExpError
+		if errors.As(err, &ee) {
+			m.Projs[q.Index] = ProjModel{WeightBits: 8, Exact: true, ExpErr: ee}
+			continue
+		}
 		if err != nil {
 			return nil, fmt.Errorf("connect %s: %w", ip.Name, err)
 		}

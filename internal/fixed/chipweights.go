@@ -10,6 +10,16 @@ const (
 	SignModeMixed = "mixed"      // −128..127
 )
 
+// The range of a synapse's weight exponent on Loihi 1 (HARDWARE.md §1): the
+// accumulator receives mant·2^(6+weight_exp) with WeightExpMin ≤ weight_exp ≤
+// WeightExpMax. quantize keeps every projection inside it (the integer
+// weights mant·2^shift have shift ≥ 0, so weight_exp ≥ −6 in practice), and
+// the chip's mapper checks it (loihi.Limits).
+const (
+	WeightExpMin = -8
+	WeightExpMax = 7
+)
+
 // ChipWeights rounds a projection's weights, given as real numbers of
 // accumulator LSBs, to what a chip synapse holds (docs/fixed-point.md,
 // "Synaptic weights"): every integer weight is mant·2^shift with one shift ≥

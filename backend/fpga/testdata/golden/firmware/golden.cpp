@@ -235,7 +235,7 @@ void update_a() {
     a_nspikes = nspk;
 }
 
-// Population e: 4 neurons, program @eif (36 instructions). Each lane reads a neuron's
+// Population e: 4 neurons, program @eif (37 instructions). Each lane reads a neuron's
 // registers, takes its accumulators from the delay rings (clearing the slot) and the
 // stimuli, runs the program, stores the states reduced to their types and queues a spike.
 void update_e() {
@@ -259,7 +259,8 @@ void update_e() {
                 snnc::word r_t0 = 0;
                 snnc::word r_t1 = 0;
                 snnc::word r_t2 = 0;
-                r_t0 = snnc::add(r_s, r_s_jump);
+                r_t0 = snnc::shl<5>(r_s_jump);
+                r_t0 = snnc::add(r_s, r_t0);
                 r_s = snnc::clamp(r_t0, -2147483648, 2147483647);
                 r_t0 = snnc::gt(r_ref, 0);
                 r_ref = snnc::sub(r_ref, r_t0);

@@ -27,7 +27,7 @@ typedef SNNC_INT(32) a_bias_t;  // param bias : s32 ; bias_mant << bias_exp
 typedef SNNC_INT(32) a_vth_t;  // param vth : s32 ; vth << 6
 
 // ---- population e: 4 neurons, unit eif, program @eif ----
-//      36 instructions, 5 multiplications, 0 divisions, 1 tables
+//      37 instructions, 5 multiplications, 0 divisions, 1 tables
 #define N_e 4u
 #define LANES_e 1u
 #define MUL_LIMIT_e 5  // multipliers per lane: ceil(5 / SNNC_REUSE)
@@ -46,7 +46,7 @@ typedef SNNC_INT(32) e_lut0_t;  // s32 f21
 #define SLOTS_ring_a_a_in 3u  // a.a_in: largest delay 2 steps
 typedef SNNC_INT(32) ring_a_a_in_t;  // accumulator s32
 #define SLOTS_ring_e_s_jump 5u  // e.s.jump: largest delay 4 steps
-typedef SNNC_INT(32) ring_e_s_jump_t;  // accumulator s32 f34
+typedef SNNC_INT(32) ring_e_s_jump_t;  // accumulator s32 f29
 
 // ---- sources ----
 #define N_noise 6u  // noise: Poisson, generated on chip (docs/rng.md)

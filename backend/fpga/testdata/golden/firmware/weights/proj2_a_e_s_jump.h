@@ -13,9 +13,9 @@ static const SNNC_UINT(3) proj2_a_e_s_jump_row[5] = {
 static const SNNC_UINT(2) proj2_a_e_s_jump_post[7] = {
     0, 3, 0, 3, 2, 1, 2
 };
-// integer weights, added into the accumulator (s32 f34)
-static const SNNC_UINT(26) proj2_a_e_s_jump_weight[7] = {
-    66846720, 40894464, 51118080, 40108032, 34865152, 49807360, 32768000
+// integer weights, added into the accumulator (s32 f29)
+static const SNNC_UINT(21) proj2_a_e_s_jump_weight[7] = {
+    2088960, 1277952, 1597440, 1253376, 1089536, 1556480, 1024000
 };
 // delays in steps: a spike at step k arrives at step k + 1 + delay
 static const SNNC_UINT(3) proj2_a_e_s_jump_delay[7] = {
