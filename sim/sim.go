@@ -186,7 +186,7 @@ type core struct {
 
 	emits     []emit
 	ce        int64
-	in        []int32 // input axons of the packets arriving this step
+	in        []synRange // the synapses of the packets arriving this step
 	probeCost []probeCost
 	stats     CoreStats
 	energy    Energy
@@ -210,8 +210,12 @@ type synapse struct {
 type outAxon struct {
 	dst, axon, cost, unloaded int32
 	hopsX, hopsY, crossings   int32
+	syn                       synRange // the input axon's synapses at dst
 	energy                    float64
 }
+
+// synRange is an input axon's synapses: syn[lo:hi] of its core.
+type synRange struct{ lo, hi int32 }
 
 type probeCost struct {
 	every int64
@@ -263,7 +267,7 @@ func newMachine(img *loihi.Image, opt Options) (*machine, error) {
 			}
 			dc := m.cores[d]
 			r := m.cfg.RouteBetween(c.loc, dc.loc)
-			o := outAxon{dst: int32(d), axon: int32(oa.Axon), cost: dc.axCycles[oa.Axon],
+			o := outAxon{dst: int32(d), axon: int32(oa.Axon), cost: dc.axCycles[oa.Axon], syn: synRange{dc.axStart[oa.Axon], dc.axStart[oa.Axon+1]},
 				unloaded: int32(r.LatencyCyc) + 1, // +1: the router sees an injected packet the next cycle
 				hopsX:    int32(r.HopsX), hopsY: int32(r.HopsY), crossings: int32(r.ChipCrossX + r.ChipCrossY), energy: r.EnergyPJ}
 			if !r.SameTile {
@@ -734,7 +738,7 @@ func (m *machine) propagate(k int64) {
 			s, n := int(e.p.outStart[e.unit]), int(e.p.outCount[e.unit])
 			for _, oa := range c.out[s : s+n] {
 				dc := m.cores[oa.dst]
-				dc.in = append(dc.in, oa.axon)
+				dc.in = append(dc.in, oa.syn)
 				c.stats.PacketsOut++
 				c.energy.NoC += oa.energy
 				if m.tr != nil {
@@ -756,8 +760,8 @@ func (m *machine) propagate(k int64) {
 		size := int32(len(ring))
 		row := int32(((k + 1) & c.mask) * int64(c.ncomp))
 		var syn int64
-		for _, a := range c.in {
-			ss := c.syn[c.axStart[a]:c.axStart[a+1]]
+		for _, sr := range c.in {
+			ss := c.syn[sr.lo:sr.hi]
 			for _, sy := range ss {
 				x := row + sy.off
 				if x >= size {
