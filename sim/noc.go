@@ -48,33 +48,43 @@ type packet struct {
 	seq  int32  // order of add within the step
 }
 
-// fifo is a packet queue: a ring of packet indices in the noc's slab.
+// fifo is a packet queue: a ring of packet indices in the noc's slab,
+// with its head's arrival, age and wanted output cached. Capacities are at
+// most maxFIFO.
 type fifo struct {
 	hArr int64  // head's arrival
 	hKey uint64 // head's age
-	hOut int32  // head's wanted output
-	h, n int32
-	mask int32 // ring size − 1
-	base int32 // ring's offset in the slab
-	cap  int32 // credits: packets it may hold
-	max  int32 // largest occupancy seen
+	base int32  // ring's offset in the slab
+	hOut uint8  // head's wanted output
+	h, n uint8
+	mask uint8 // ring size − 1
+	cap  uint8 // credits: packets it may hold
+	max  uint8 // largest occupancy seen
+}
+
+// maxFIFO bounds router FIFOs and core input queues (packets).
+const maxFIFO = 128
+
+// port is one output port of a router: its link's state and, fixed by the
+// geometry, where it leads (the FIFO it fills — a router's input or a
+// core's queue —, the next router and its input port, or -1 for local
+// ports), its latency and link occupancy.
+type port struct {
+	busy  int64  // the link is free at this cycle
+	want  uint32 // the inputs whose head wants this output
+	out   int32
+	next  int32
+	nextP int32
+	lat   int32
+	link  int32
 }
 
 type router struct {
 	id    int32
 	x, y  int32
-	wmask uint32           // output ports wanted by some input's head
-	want  [maxPorts]uint32 // per output port: the inputs whose head wants it
-	busy  [maxPorts]int64  // per output port: link free at this cycle
-	in    [maxPorts]int32  // per input port: its FIFO
-	// Per output port, fixed by the geometry: the FIFO it fills (a
-	// router's input, a core's queue; -1 for none), the next router (-1
-	// for local ports) and its input port, latency and link occupancy.
-	out   [maxPorts]int32
-	next  [maxPorts]int32
-	nextP [maxPorts]int32
-	lat   [maxPorts]int64
-	link  [maxPorts]int64
+	wmask uint32 // output ports wanted by some input's head
+	fifo0 int32  // input port i's FIFO is fifos[fifo0+i]
+	port  [maxPorts]port
 	// Per input port: who fills it, a router or (local ports) a core;
 	// -1 for none.
 	upR, upC [maxPorts]int32
@@ -143,12 +153,15 @@ func newNoC(cfg *loihi.ChipConfig, chips int, cores []*core) *noc {
 	if nports > maxPorts {
 		panic(fmt.Sprintf("sim: %d cores per tile (at most %d)", cfg.CoresPerTile, maxPorts-portL0))
 	}
+	if cyc.RouterFIFO < 1 || cyc.RouterFIFO > maxFIFO || cyc.CoreInQueue < 1 || cyc.CoreInQueue > maxFIFO {
+		panic(fmt.Sprintf("sim: FIFO capacities %d and %d outside 1..%d (checked by newMachine)", cyc.RouterFIFO, cyc.CoreInQueue, maxFIFO))
+	}
 	newFifo := func(capacity int) int32 {
 		size := 1
 		for size < capacity {
 			size <<= 1
 		}
-		n.fifos = append(n.fifos, fifo{mask: int32(size - 1), base: int32(len(n.slab)), cap: int32(capacity)})
+		n.fifos = append(n.fifos, fifo{mask: uint8(size - 1), base: int32(len(n.slab)), cap: uint8(capacity)})
 		n.slab = append(n.slab, make([]int32, size)...)
 		return int32(len(n.fifos) - 1)
 	}
@@ -165,10 +178,11 @@ func newNoC(cfg *loihi.ChipConfig, chips int, cores []*core) *noc {
 			r := &n.routers[y*n.w+x]
 			r.id, r.x, r.y = int32(y*n.w+x), int32(x), int32(y)
 			for i := range maxPorts {
-				r.in[i], r.out[i], r.next[i], r.nextP[i], r.upR[i], r.upC[i] = -1, -1, -1, -1, -1, -1
+				r.port[i].out, r.port[i].next, r.port[i].nextP, r.upR[i], r.upC[i] = -1, -1, -1, -1, -1
 			}
+			r.fifo0 = int32(len(n.fifos))
 			for i := 0; i < nports; i++ {
-				r.in[i] = newFifo(cyc.RouterFIFO)
+				newFifo(cyc.RouterFIFO)
 			}
 		}
 	}
@@ -191,8 +205,8 @@ func newNoC(cfg *loihi.ChipConfig, chips int, cores []*core) *noc {
 				y--
 			default:
 				if ci := coreAt[ri*cfg.CoresPerTile+o-portL0]; ci >= 0 {
-					r.out[o] = n.queue[ci]
-					r.lat[o], r.link[o] = int64(cyc.SameTile), int64(cyc.LinkOccupancy)
+					r.port[o].out = n.queue[ci]
+					r.port[o].lat, r.port[o].link = int32(cyc.SameTile), int32(cyc.LinkOccupancy)
 					r.upC[o] = ci // its AE fills local input o
 				}
 				continue
@@ -202,13 +216,14 @@ func newNoC(cfg *loihi.ChipConfig, chips int, cores []*core) *noc {
 			}
 			nr := &n.routers[y*n.w+x]
 			ip := inPortOf(o)
-			r.next[o], r.nextP[o], r.out[o] = nr.id, int32(ip), nr.in[ip]
-			r.lat[o], r.link[o] = int64(cyc.HopX), int64(cyc.LinkOccupancy)
+			pt := &r.port[o]
+			pt.next, pt.nextP, pt.out = nr.id, int32(ip), nr.fifo0+int32(ip)
+			pt.lat, pt.link = int32(cyc.HopX), int32(cyc.LinkOccupancy)
 			if o == portN || o == portS {
-				r.lat[o] = int64(cyc.HopY)
+				pt.lat = int32(cyc.HopY)
 			}
 			if floorDiv(x, cfg.TilesX) != floorDiv(int(r.x), cfg.TilesX) || floorDiv(y, cfg.TilesY) != floorDiv(int(r.y), cfg.TilesY) {
-				r.lat[o], r.link[o] = int64(cyc.ChipLink), int64(cyc.ChipLinkOccupy)
+				pt.lat, pt.link = int32(cyc.ChipLink), int32(cyc.ChipLinkOccupy)
 			}
 			nr.upR[ip] = r.id
 		}
@@ -222,7 +237,7 @@ func newNoC(cfg *loihi.ChipConfig, chips int, cores []*core) *noc {
 	for ci, c := range cores {
 		r := &n.routers[c.loc.Y*n.w+c.loc.X]
 		n.coreR[ci] = r.id
-		n.coreIn[ci] = r.in[portL0+c.loc.Core]
+		n.coreIn[ci] = r.fifo0 + int32(portL0+c.loc.Core)
 	}
 	n.inj = make([][]int32, len(cores))
 	n.injAt = make([][]int64, len(cores))
@@ -308,14 +323,14 @@ func (n *noc) addResolved(tp trafficPkt) {
 
 // push appends packet id to FIFO f and reports whether it is the head.
 func (n *noc) push(f *fifo, id int32) bool {
-	n.slab[f.base+(f.h+f.n)&f.mask] = id
+	n.slab[f.base+int32((f.h+f.n)&f.mask)] = id
 	f.n++
 	if f.n > f.max {
 		f.max = f.n
 	}
 	if f.n == 1 {
 		p := &n.pk[id]
-		f.hArr, f.hKey, f.hOut = p.arr, p.key, p.out
+		f.hArr, f.hKey, f.hOut = p.arr, p.key, uint8(p.out)
 		return true
 	}
 	return false
@@ -323,12 +338,12 @@ func (n *noc) push(f *fifo, id int32) bool {
 
 // pop removes and returns f's head.
 func (n *noc) pop(f *fifo) int32 {
-	id := n.slab[f.base+f.h]
+	id := n.slab[f.base+int32(f.h)]
 	f.h = (f.h + 1) & f.mask
 	f.n--
 	if f.n > 0 {
-		p := &n.pk[n.slab[f.base+f.h]]
-		f.hArr, f.hKey, f.hOut = p.arr, p.key, p.out
+		p := &n.pk[n.slab[f.base+int32(f.h)]]
+		f.hArr, f.hKey, f.hOut = p.arr, p.key, uint8(p.out)
 	}
 	return id
 }
@@ -359,7 +374,9 @@ func (n *noc) run(ceEnd []int64, seBusy, aeBusy []int64) (int64, error) {
 		n.seFree[c] = 0
 	}
 	for i := range n.routers {
-		n.routers[i].busy = [maxPorts]int64{}
+		for o := range n.routers[i].port {
+			n.routers[i].port[o].busy = 0
+		}
 	}
 	ev := n.events()
 	ev.reset()
@@ -447,13 +464,14 @@ func (n *noc) visitSE(c int, t int64) {
 // addWant records that input i's head wants output o; dropWant that it
 // no longer does.
 func (r *router) addWant(i, o int32) {
-	r.want[o&(maxPorts-1)] |= 1 << uint(i)
+	r.port[o&(maxPorts-1)].want |= 1 << uint(i)
 	r.wmask |= 1 << uint(o)
 }
 
 func (r *router) dropWant(i, o int32) {
-	w := r.want[o&(maxPorts-1)] &^ (1 << uint(i))
-	r.want[o&(maxPorts-1)] = w
+	pt := &r.port[o&(maxPorts-1)]
+	w := pt.want &^ (1 << uint(i))
+	pt.want = w
 	if w == 0 {
 		r.wmask &^= 1 << uint(o)
 	}
@@ -467,6 +485,7 @@ func (r *router) dropWant(i, o int32) {
 func (n *noc) visitRouter(r *router, t int64) {
 	ev := n.ev
 	fifos := n.fifos
+	in := fifos[r.fifo0:]
 	for o := -1; ; {
 		rest := uint64(r.wmask) >> uint(o+1)
 		if rest == 0 {
@@ -474,18 +493,19 @@ func (n *noc) visitRouter(r *router, t int64) {
 		}
 		o += 1 + bits.TrailingZeros64(rest)
 		o &= maxPorts - 1
-		if r.busy[o] > t {
+		pt := &r.port[o]
+		if pt.busy > t {
 			continue
 		}
-		dst := &fifos[r.out[o]]
+		dst := &fifos[pt.out]
 		if dst.n >= dst.cap {
 			continue // woken by the credit
 		}
 		best := -1
 		var bestKey uint64
-		for m := r.want[o]; m != 0; m &= m - 1 {
+		for m := pt.want; m != 0; m &= m - 1 {
 			i := bits.TrailingZeros32(m)
-			f := &fifos[r.in[i&(maxPorts-1)]]
+			f := &in[i]
 			if f.hArr <= t && (best < 0 || f.hKey < bestKey) {
 				best, bestKey = i, f.hKey
 			}
@@ -494,26 +514,26 @@ func (n *noc) visitRouter(r *router, t int64) {
 			continue
 		}
 		i := best & (maxPorts - 1)
-		f := &fifos[r.in[i]]
+		f := &in[i]
 		wasFull := f.n >= f.cap
 		id := n.pop(f)
 		r.dropWant(int32(i), int32(o))
 		if f.n > 0 {
-			r.addWant(int32(i), f.hOut)
+			r.addWant(int32(i), int32(f.hOut))
 		}
 		p := &n.pk[id]
-		p.arr = t + r.lat[o]
-		r.busy[o] = t + r.link[o]
+		p.arr = t + int64(pt.lat)
+		pt.busy = t + int64(pt.link)
 		// The element downstream needs a visit when the packet can first
 		// move there, if it is its FIFO's head: not before it arrives nor
 		// before the link it wants frees (a packet behind others is
 		// considered when its turn comes).
-		if nx := r.next[o]; nx >= 0 {
+		if nx := pt.next; nx >= 0 {
 			nr := &n.routers[nx]
 			p.out = int32(nr.route[p.dst])
 			if n.push(dst, id) {
-				nr.addWant(r.nextP[o], p.out)
-				ev.wakeRouter(int(nx), max(p.arr, nr.busy[p.out&(maxPorts-1)]))
+				nr.addWant(pt.nextP, p.out)
+				ev.wakeRouter(int(nx), max(p.arr, nr.port[p.out&(maxPorts-1)].busy))
 			}
 			if int(dst.max) > n.stats.MaxFIFO {
 				n.stats.MaxFIFO = int(dst.max)
@@ -544,16 +564,16 @@ func (n *noc) visitRouter(r *router, t int64) {
 	// (or became visible in this cycle after their output's turn).
 	next := int64(-1)
 	for m := r.wmask; m != 0; m &= m - 1 {
-		o := bits.TrailingZeros32(m) & (maxPorts - 1)
+		pt := &r.port[bits.TrailingZeros32(m)&(maxPorts-1)]
 		var w int64
-		if b := r.busy[o]; b > t {
+		if b := pt.busy; b > t {
 			w = b
-		} else if d := &fifos[r.out[o]]; d.n >= d.cap {
+		} else if d := &fifos[pt.out]; d.n >= d.cap {
 			continue
 		} else {
 			w = -1
-			for mi := r.want[o]; mi != 0; mi &= mi - 1 {
-				a := max(fifos[r.in[bits.TrailingZeros32(mi)&(maxPorts-1)]].hArr, t+1)
+			for mi := pt.want; mi != 0; mi &= mi - 1 {
+				a := max(in[bits.TrailingZeros32(mi)].hArr, t+1)
 				if w < 0 || a < w {
 					w = a
 				}
@@ -591,7 +611,7 @@ func (n *noc) visitAE(c int, t int64) {
 	p.out = int32(r.route[p.dst])
 	if n.push(f, id) {
 		r.addWant(int32(portL0+n.cores[c].loc.Core), p.out)
-		ev.wakeRouter(int(r.id), max(t+1, r.busy[p.out&(maxPorts-1)]))
+		ev.wakeRouter(int(r.id), max(t+1, r.port[p.out&(maxPorts-1)].busy))
 	}
 	if int(f.max) > n.stats.MaxFIFO {
 		n.stats.MaxFIFO = int(f.max)

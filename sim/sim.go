@@ -226,6 +226,9 @@ func newMachine(img *loihi.Image, opt Options) (*machine, error) {
 	if err := img.Validate(); err != nil {
 		return nil, err
 	}
+	if c := img.Chip.Cycles; c.RouterFIFO < 1 || c.RouterFIFO > maxFIFO || c.CoreInQueue < 1 || c.CoreInQueue > maxFIFO {
+		return nil, fmt.Errorf("sim: the image's chip has router FIFOs of %d packets and core input queues of %d; the simulator supports 1..%d", c.RouterFIFO, c.CoreInQueue, maxFIFO)
+	}
 	m := &machine{img: img, cfg: &img.Chip, opt: opt, steps: img.Steps, clk: fixed.NewClock(img.Dt), coreOf: map[int]int{}}
 	if opt.Steps > 0 {
 		m.steps = opt.Steps
