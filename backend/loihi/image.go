@@ -19,7 +19,7 @@ import (
 const ImageMagic = "SNNCIMG\x00"
 
 // ImageVersion is the format version this package reads and writes.
-const ImageVersion = 2
+const ImageVersion = 3
 
 // Image is a compiled network for the chip.
 type Image struct {

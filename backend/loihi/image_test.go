@@ -2,7 +2,11 @@ package loihi
 
 import (
 	"bytes"
+	"encoding/binary"
+	"errors"
 	"fmt"
+	"hash/crc32"
+	"math/rand/v2"
 	"reflect"
 	"sort"
 	"strings"
@@ -109,12 +113,128 @@ func TestImageRoundTrip(t *testing.T) {
 	for i := 10; i < len(bin); i += len(bin)/97 + 1 {
 		c := append([]byte(nil), bin...)
 		c[i] ^= 0x5a
-		_, _ = DecodeImage(c) // must not panic
+		if _, err := DecodeImage(c); err == nil { // nor a panic
+			t.Errorf("byte %d ^ 0x5a: no error", i)
+		}
 	}
 	txt := img.Text()
-	for _, want := range []string{"; snnc loihi core image v2", "program 0 @", "lut 0 @f", "mulsh.rnd", "entity 2 source @noise", "format 0 proj", "outaxon 0 -> core"} {
+	for _, want := range []string{fmt.Sprintf("; snnc loihi core image v%d", ImageVersion), "program 0 @", "lut 0 @f", "mulsh.rnd", "entity 2 source @noise", "format 0 proj", "outaxon 0 -> core"} {
 		if !strings.Contains(txt, want) {
 			t.Errorf("text form lacks %q", want)
+		}
+	}
+}
+
+// smallSrc is a small network with a program unit, a source and a
+// stimulus: an image of a few kilobytes, every byte of which is damaged in
+// turn by TestImageChecksum.
+const smallSrc = `
+network small {
+    dt = 0.1 ms
+    duration = 5 ms
+    seed = 3
+    source noise = poisson[4] { rate = 300 Hz }
+    pop a = lif[3]
+    pop b = traub[2]
+    connect noise -> a.I : all_to_all { weight = uniform(0.1 nA, 1 nA); delay = 0.2 ms }
+    connect a -> b.ge : all_to_all { weight = 6 nS }
+    stim drive -> a.I = sine(amp = 0.5 nA, freq = 50 Hz, offset = 0.2 nA)
+    record a spikes
+    record b.V[0..1]
+}
+`
+
+// decodeDamaged decodes a damaged image: it must be an error, never a
+// panic and never an image. A damaged byte (at offset off; -1 for other
+// damage) outside the header and the END tag must be a checksum mismatch
+// (the END tag itself is how the decoder finds the checksum: damaged, the
+// file reads as truncated).
+func decodeDamaged(t *testing.T, what string, d []byte, off int) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			t.Fatalf("%s: panic: %v", what, r)
+		}
+	}()
+	img, err := DecodeImage(d)
+	if err == nil || img != nil {
+		t.Fatalf("%s: decoded (error %v)", what, err)
+	}
+	if off < len(ImageMagic)+2 || (off >= len(d)-8 && off < len(d)-4) {
+		return // a truncation, the magic or version (checked first), the END tag
+	}
+	var ce *ChecksumError
+	if !errors.As(err, &ce) {
+		t.Fatalf("%s: %v, want a checksum mismatch", what, err)
+	}
+	stored := binary.LittleEndian.Uint32(d[len(d)-4:])
+	want := fmt.Sprintf("core image: checksum mismatch: the file is damaged (stored %08x, computed %08x); recompile it",
+		stored, crc32.Checksum(d[:len(d)-4], crc32.MakeTable(crc32.Castagnoli)))
+	if err.Error() != want {
+		t.Fatalf("%s: %q, want %q", what, err, want)
+	}
+}
+
+// TestImageChecksum damages every byte of a small image (and a few
+// thousand random bytes of a larger one) and truncates it everywhere:
+// each must be rejected, a flipped byte by the checksum.
+func TestImageChecksum(t *testing.T) {
+	net, err := loihitest.Net(build(t, smallSrc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := compileImage(t, net, DefaultChip()).Encode()
+	if _, err := DecodeImage(bin); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(bin); string(bin[n-8:n-4]) != "END\x00" ||
+		binary.LittleEndian.Uint32(bin[n-4:]) != crc32.Checksum(bin[:n-4], crc32.MakeTable(crc32.Castagnoli)) {
+		t.Fatalf("the image does not end in END and the CRC-32C of what precedes it: % x", bin[n-8:])
+	}
+	t.Logf("small image: %d bytes", len(bin))
+	for off := range bin {
+		for _, x := range []byte{0x01, 0x80, 0xff} {
+			d := append([]byte(nil), bin...)
+			d[off] ^= x
+			decodeDamaged(t, fmt.Sprintf("byte %d ^ %#x", off, x), d, off)
+		}
+	}
+	for n := range bin {
+		decodeDamaged(t, fmt.Sprintf("truncated to %d bytes", n), bin[:n], -1)
+	}
+	decodeDamaged(t, "a byte appended", append(append([]byte(nil), bin...), 0), -1)
+	decodeDamaged(t, "the image twice", append(append([]byte(nil), bin...), bin...), -1)
+
+	// A larger image (several cores, synapse memory), sampled.
+	_, mnet := mixedNet(t)
+	cfg := DefaultChip()
+	cfg.Limits.Compartments = 400
+	big := compileImage(t, mnet, cfg).Encode()
+	t.Logf("mixed image: %d bytes", len(big))
+	rng := rand.New(rand.NewPCG(1, 2))
+	tries := 3000
+	if testing.Short() {
+		tries = 300
+	}
+	for range tries {
+		off, x := rng.IntN(len(big)), byte(1+rng.IntN(255))
+		d := append([]byte(nil), big...)
+		d[off] ^= x
+		decodeDamaged(t, fmt.Sprintf("mixed: byte %d ^ %#x", off, x), d, off)
+	}
+
+	// The version is checked before the checksum: an image of another
+	// version gets its own message, damaged or not.
+	for _, v := range []uint16{2, ImageVersion + 1} {
+		d := append([]byte(nil), bin...)
+		binary.LittleEndian.PutUint16(d[len(ImageMagic):], v)
+		want := fmt.Sprintf("core image version %d; this snnc reads version %d (recompile it)", v, ImageVersion)
+		if _, err := DecodeImage(d); err == nil || err.Error() != want {
+			t.Errorf("version %d: %v, want %q", v, err, want)
+		}
+		d[len(d)/2] ^= 0xff
+		if _, err := DecodeImage(d); err == nil || err.Error() != want {
+			t.Errorf("damaged version %d: %v, want %q", v, err, want)
 		}
 	}
 }

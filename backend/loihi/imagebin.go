@@ -4,18 +4,29 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"math"
 
 	"snnc/internal/fixed"
 )
 
-// Binary layout of the core image (version 2). All integers little-endian;
+// Binary layout of the core image (version 3). All integers little-endian;
 // "uv" is an unsigned LEB128 varint, "sv" a zig-zag signed varint, "f64"
 // IEEE-754 bits as 8 bytes, a string is uv length + UTF-8 bytes, a list is
 // uv count + elements.
 //
-//	file    = magic[8] "SNNCIMG\0", version u16, section*, "END\0"
+//	file    = magic[8] "SNNCIMG\0", version u16, section*, "END\0", crc u32
 //	section = tag[4], length u64, payload
+//
+// crc is the CRC-32C (Castagnoli) of every byte before it, from the magic
+// through "END\0": a trailer right after the END tag, so that the file
+// always ends in the 8 bytes "END\0" crc. DecodeImage checks the version
+// first (an image of another version gets its own message), then the
+// checksum, then the sections. The checksum catches what the structure
+// cannot (a flipped byte in a weight or in the step count decodes fine);
+// CRC-32C detects every error burst of up to 32 bits, so every damaged
+// single byte is caught. Version 3 added the checksum (version 2 added
+// weightExpMin and weightExpMax to CHIP).
 //
 // Sections, in this order (each exactly once unless marked *):
 //
@@ -254,8 +265,25 @@ func (img *Image) Encode() []byte {
 			s.f64(p.Conv.Offset)
 		})
 	}
-	w.b = append(w.b, "END\x00"...)
+	w.b = append(w.b, imageEnd...)
+	w.b = binary.LittleEndian.AppendUint32(w.b, crc32.Checksum(w.b, castagnoli))
 	return w.b
+}
+
+// imageEnd ends the sections; the checksum follows it.
+const imageEnd = "END\x00"
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// ChecksumError is DecodeImage's error for an image whose bytes do not
+// match the CRC-32C stored at its end: the file was damaged after it was
+// written.
+type ChecksumError struct {
+	Stored, Computed uint32
+}
+
+func (e *ChecksumError) Error() string {
+	return fmt.Sprintf("core image: checksum mismatch: the file is damaged (stored %08x, computed %08x); recompile it", e.Stored, e.Computed)
 }
 
 func limitsFields(l *Limits) []*int {
@@ -397,23 +425,39 @@ func (r *rbuf) u16() uint16 {
 	return uint16(x)
 }
 
-// DecodeImage parses a binary image.
+// DecodeImage parses a binary image. It checks, in this order, the magic,
+// the version, the checksum (a *ChecksumError) when the file ends in the
+// END trailer — otherwise the file is truncated or its end damaged, and
+// the section walk says where —, the sections, and Validate.
 func DecodeImage(data []byte) (*Image, error) {
-	if len(data) < len(ImageMagic)+2 || string(data[:len(ImageMagic)]) != ImageMagic {
+	head := len(ImageMagic) + 2
+	if len(data) < head || string(data[:len(ImageMagic)]) != ImageMagic {
 		return nil, fmt.Errorf("not an snnc core image (bad magic)")
 	}
 	img := &Image{Version: int(binary.LittleEndian.Uint16(data[len(ImageMagic):]))}
 	if img.Version != ImageVersion {
-		return nil, fmt.Errorf("core image version %d; this snnc reads version %d", img.Version, ImageVersion)
+		return nil, fmt.Errorf("core image version %d; this snnc reads version %d (recompile it)", img.Version, ImageVersion)
 	}
-	rest := data[len(ImageMagic)+2:]
+	if n := len(data); n >= head+len(imageEnd)+4 && string(data[n-8:n-4]) == imageEnd {
+		stored := binary.LittleEndian.Uint32(data[n-4:])
+		if computed := crc32.Checksum(data[:n-4], castagnoli); stored != computed {
+			return nil, &ChecksumError{Stored: stored, Computed: computed}
+		}
+	}
+	rest := data[head:]
 	seen := map[string]bool{}
+sections:
 	for {
-		if len(rest) >= 4 && string(rest[:4]) == "END\x00" {
-			if len(rest) != 4 {
-				return nil, fmt.Errorf("core image: %d bytes after the end", len(rest)-4)
+		if len(rest) >= 4 && string(rest[:4]) == imageEnd {
+			// The END found where the checksum was verified is the only
+			// one that can be followed by exactly 4 bytes.
+			switch {
+			case len(rest) < 8:
+				return nil, fmt.Errorf("core image: truncated checksum after the end")
+			case len(rest) > 8:
+				return nil, fmt.Errorf("core image: %d bytes after the end", len(rest)-8)
 			}
-			break
+			break sections
 		}
 		if len(rest) < 12 {
 			return nil, fmt.Errorf("core image: truncated section header")
