@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math"
 	"math/bits"
 
 	"snnc/backend/loihi"
@@ -205,7 +206,7 @@ func newNoC(cfg *loihi.ChipConfig, chips int, cores []*core) *noc {
 				y--
 			default:
 				if ci := coreAt[ri*cfg.CoresPerTile+o-portL0]; ci >= 0 {
-					r.port[o].out = n.queue[ci]
+					r.port[o].out, r.port[o].nextP = n.queue[ci], ci
 					r.port[o].lat, r.port[o].link = int32(cyc.SameTile), int32(cyc.LinkOccupancy)
 					r.upC[o] = ci // its AE fills local input o
 				}
@@ -389,11 +390,7 @@ func (n *noc) run(ceEnd []int64, seBusy, aeBusy []int64) (int64, error) {
 	}
 	for ev.next() {
 		t := ev.t
-		se, rt, ae := ev.se(), ev.rt(), ev.ae()
-		ev.phase = phaseSE
-		for c := se.next(-1); c >= 0; c = se.next(c) {
-			n.visitSE(c, t)
-		}
+		rt, ae := ev.rt(), ev.ae()
 		ev.phase = phaseRouter
 		for r := rt.next(-1); r >= 0; r = rt.next(r) {
 			ev.curRouter = r
@@ -408,6 +405,11 @@ func (n *noc) run(ceEnd []int64, seBusy, aeBusy []int64) (int64, error) {
 		if n.pending == 0 && n.inFlight == 0 {
 			break
 		}
+	}
+	// What is left sits in the cores' input queues: the synapse engines
+	// take it in turn.
+	for c := range n.queue {
+		n.drainSE(c, math.MaxInt64)
 	}
 	if n.pending != 0 || n.inFlight != 0 {
 		return 0, fmt.Errorf("sim: the network on chip is stuck with %d packets in flight and %d to inject (a back-pressure deadlock: a simulator bug)", n.inFlight, n.pending)
@@ -424,41 +426,38 @@ func (n *noc) endStep() {
 	n.pk = n.pk[:0]
 }
 
-func (n *noc) visitSE(c int, t int64) {
+// drainSE runs core c's synapse engine up to cycle t: it takes, in turn,
+// every packet of its input queue whose turn has come by then (the packet
+// has arrived and the engine is free). The engine affects the network only
+// by freeing queue slots, so it is run when its queue is looked at — by the
+// router, before it tests or fills the queue — and at the end of the step,
+// rather than visited: each packet is taken at the cycle a visit in every
+// cycle would take it (synapse engines come first in a cycle).
+func (n *noc) drainSE(c int, t int64) {
 	q := &n.fifos[n.queue[c]]
-	if q.n == 0 {
-		return
+	for q.n > 0 {
+		at := max(q.hArr, n.seFree[c])
+		if at > t {
+			return
+		}
+		p := &n.pk[n.pop(q)]
+		cost := int64(p.cost)
+		n.seFree[c] = at + cost
+		n.seBusy[c] += cost
+		n.inFlight--
+		n.stats.Packets++
+		n.stats.StallCycles += max(0, at-p.due)
+		if n.onDeliver != nil {
+			n.onDeliver(p.seq, at)
+		}
+		n.quiet = max(n.quiet, at+cost)
 	}
-	ev := n.ev
-	if n.seFree[c] > t {
-		ev.wakeSE(c, n.seFree[c])
-		return
-	}
-	if q.hArr > t {
-		ev.wakeSE(c, q.hArr)
-		return
-	}
-	wasFull := q.n >= q.cap
-	p := &n.pk[n.pop(q)]
-	cost := int64(p.cost)
-	n.seFree[c] = t + cost
-	n.seBusy[c] += cost
-	n.inFlight--
-	n.stats.Packets++
-	n.stats.StallCycles += max(0, t-p.due)
-	if n.onDeliver != nil {
-		n.onDeliver(p.seq, t)
-	}
-	n.quiet = max(n.quiet, t+cost)
-	if q.n > 0 {
-		ev.wakeSE(c, n.seFree[c])
-	}
-	// A slot of the queue is free: the ejection port may go on. Only a
-	// full queue can have stopped it (and only that router fills the
-	// queue), so the credit matters only then.
-	if wasFull {
-		ev.wakeRouter(int(n.coreR[c]), t)
-	}
+}
+
+// sePop returns the cycle core c's synapse engine next takes a packet
+// (its queue is not empty).
+func (n *noc) sePop(c int) int64 {
+	return max(n.fifos[n.queue[c]].hArr, n.seFree[c])
 }
 
 // addWant records that input i's head wants output o; dropWant that it
@@ -497,9 +496,12 @@ func (n *noc) visitRouter(r *router, t int64) {
 		if pt.busy > t {
 			continue
 		}
+		if pt.next < 0 {
+			n.drainSE(int(pt.nextP), t) // a local port: nextP is the core
+		}
 		dst := &fifos[pt.out]
 		if dst.n >= dst.cap {
-			continue // woken by the credit
+			continue // woken by the credit (a core's queue: see below)
 		}
 		best := -1
 		var bestKey uint64
@@ -539,9 +541,7 @@ func (n *noc) visitRouter(r *router, t int64) {
 				n.stats.MaxFIFO = int(dst.max)
 			}
 		} else {
-			if n.push(dst, id) {
-				ev.wakeSE(int(p.dst), max(p.arr, n.seFree[p.dst]))
-			}
+			n.push(dst, id)
 			if int(dst.max) > n.stats.MaxCoreQueue {
 				n.stats.MaxCoreQueue = int(dst.max)
 			}
@@ -569,7 +569,10 @@ func (n *noc) visitRouter(r *router, t int64) {
 		if b := pt.busy; b > t {
 			w = b
 		} else if d := &fifos[pt.out]; d.n >= d.cap {
-			continue
+			if pt.next >= 0 {
+				continue // woken by the credit
+			}
+			w = max(n.sePop(int(pt.nextP)), t+1) // the SE frees a slot
 		} else {
 			w = -1
 			for mi := pt.want; mi != 0; mi &= mi - 1 {
@@ -631,7 +634,7 @@ func (n *noc) visitAE(c int, t int64) {
 
 const (
 	phaseNone = iota
-	phaseSE
+
 	phaseRouter
 	phaseAE
 )
@@ -660,9 +663,8 @@ func (b bitset) next(i int) int {
 	return -1
 }
 
-// calendar maps cycles to what to visit in them: per cycle, three bit
-// sets (synapse engines, routers, axon engines) stored as one run of
-// words. The near future (most wake-ups are a few cycles ahead) is a wheel
+// calendar maps cycles to what to visit in them: per cycle, two bit sets
+// (routers, axon engines) stored as one run of words. The near future (most wake-ups are a few cycles ahead) is a wheel
 // of wheelSize cycles whose words lie in one array; cycles beyond it go to
 // a map and a heap.
 const wheelSize = 1 << 12
@@ -676,8 +678,8 @@ type calendar struct {
 	curRouter int
 	curCore   int
 
-	nse, nrt, nae int // words per set
-	words         int // per cycle: nse + nrt + nae
+	nrt, nae int // words per set
+	words    int // per cycle: nrt + nae
 
 	wheel    []uint64 // wheelSize·words
 	wheelT   [wheelSize]int64
@@ -692,10 +694,9 @@ type calendar struct {
 func (n *noc) events() *calendar {
 	if n.ev == nil {
 		c := &calendar{n: n, far: map[int64][]uint64{}}
-		c.nse = (len(n.cores) + 63) / 64
 		c.nrt = (len(n.routers) + 63) / 64
-		c.nae = c.nse
-		c.words = c.nse + c.nrt + c.nae
+		c.nae = (len(n.cores) + 63) / 64
+		c.words = c.nrt + c.nae
 		c.wheel = make([]uint64, wheelSize*c.words)
 		n.ev = c
 	}
@@ -753,31 +754,23 @@ func (c *calendar) at(t int64) []uint64 {
 
 // Wake-ups at the current cycle go to the next cycle when the element's
 // phase (or its turn within the phase) has passed.
-func (c *calendar) wakeSE(core int, t int64) {
-	if t == c.t && c.phase >= phaseSE {
-		t++
-	}
-	c.at(t)[core>>6] |= 1 << (uint(core) & 63)
-}
-
 func (c *calendar) wakeRouter(r int, t int64) {
 	if t == c.t && (c.phase > phaseRouter || (c.phase == phaseRouter && r <= c.curRouter)) {
 		t++
 	}
-	c.at(t)[c.nse+r>>6] |= 1 << (uint(r) & 63)
+	c.at(t)[r>>6] |= 1 << (uint(r) & 63)
 }
 
 func (c *calendar) wakeAE(core int, t int64) {
 	if t == c.t && c.phase == phaseAE && core <= c.curCore {
 		t++
 	}
-	c.at(t)[c.nse+c.nrt+core>>6] |= 1 << (uint(core) & 63)
+	c.at(t)[c.nrt+core>>6] |= 1 << (uint(core) & 63)
 }
 
-// se, rt and ae are the current cycle's three sets.
-func (c *calendar) se() bitset { return c.cur[:c.nse] }
-func (c *calendar) rt() bitset { return c.cur[c.nse : c.nse+c.nrt] }
-func (c *calendar) ae() bitset { return c.cur[c.nse+c.nrt:] }
+// rt and ae are the current cycle's two sets.
+func (c *calendar) rt() bitset { return c.cur[:c.nrt] }
+func (c *calendar) ae() bitset { return c.cur[c.nrt:] }
 
 // wheelMin returns the slot of the earliest cycle in the wheel, or -1:
 // every wheel cycle lies in (c.t, c.t + wheelSize), so the first occupied
