@@ -19,11 +19,14 @@ import (
 // engines (core order); a FIFO slot freed earlier in a cycle can be filled
 // later in the same cycle.
 //
-// The data layout is for speed (this model is most of the simulator's time
-// on packet-heavy networks): packets are small records addressed by index,
-// FIFOs are rings of indices in one slab with their head's arrival, age and
-// wanted output cached, routers hold fixed-size per-port arrays and a
-// routing table from destination core to output port.
+// The model is most of the simulator's time on packet-heavy networks, so it
+// is built for speed: the elements visited are router output ports (and
+// axon engines), each at the first cycle at which something can leave by
+// it; synapse engines are run lazily (drainSE); packets are small records
+// addressed by index; FIFOs are rings of indices in one slab with their
+// head's arrival, age and wanted output cached; each output port keeps the
+// set of inputs whose head wants it; routers have a routing table from
+// destination core to output port.
 
 const (
 	portW = iota
@@ -83,8 +86,7 @@ type port struct {
 type router struct {
 	id    int32
 	x, y  int32
-	wmask uint32 // output ports wanted by some input's head
-	fifo0 int32  // input port i's FIFO is fifos[fifo0+i]
+	fifo0 int32 // input port i's FIFO is fifos[fifo0+i]
 	port  [maxPorts]port
 	// Per input port: who fills it, a router or (local ports) a core;
 	// -1 for none.
@@ -132,6 +134,7 @@ type noc struct {
 	aeNext []int64
 	seFree []int64
 	aeStep int64
+	pshift uint // a port's event id is router<<pshift | port
 
 	// Per step.
 	pk       []packet
@@ -156,6 +159,9 @@ func newNoC(cfg *loihi.ChipConfig, chips int, cores []*core) *noc {
 	}
 	if cyc.RouterFIFO < 1 || cyc.RouterFIFO > maxFIFO || cyc.CoreInQueue < 1 || cyc.CoreInQueue > maxFIFO {
 		panic(fmt.Sprintf("sim: FIFO capacities %d and %d outside 1..%d (checked by newMachine)", cyc.RouterFIFO, cyc.CoreInQueue, maxFIFO))
+	}
+	for 1<<n.pshift < nports {
+		n.pshift++
 	}
 	newFifo := func(capacity int) int32 {
 		size := 1
@@ -353,11 +359,12 @@ func (n *noc) pop(f *fifo) int32 {
 // engine end. It returns the quiescence cycle and adds, per core, the SE
 // and AE busy cycles.
 //
-// It is event-driven: an element (a core's synapse engine, a router, a
-// core's axon engine) is visited only at the cycles at which its state can
-// change — a packet arriving, a link or engine becoming free, a credit
-// returning — and within a cycle the phases and orders are those stated
-// above, so the outcome equals visiting every element in every cycle
+// It is event-driven: an element (a router's output port, a core's axon
+// engine) is visited only at the cycles at which it may act — a head that
+// wants it arriving, its link freeing, a credit returning — and within a
+// cycle in the order stated above (ports by router, then port), with
+// synapse engines run up to the cycle before their queue is looked at, so
+// the outcome equals visiting every element in every cycle
 // (noc_ref_test.go keeps such an implementation and checks the two agree
 // packet for packet).
 func (n *noc) run(ceEnd []int64, seBusy, aeBusy []int64) (int64, error) {
@@ -390,11 +397,12 @@ func (n *noc) run(ceEnd []int64, seBusy, aeBusy []int64) (int64, error) {
 	}
 	for ev.next() {
 		t := ev.t
-		rt, ae := ev.rt(), ev.ae()
-		ev.phase = phaseRouter
-		for r := rt.next(-1); r >= 0; r = rt.next(r) {
-			ev.curRouter = r
-			n.visitRouter(&n.routers[r], t)
+		ps, ae := ev.ports(), ev.ae()
+		ev.phase = phasePort
+		mask := 1<<n.pshift - 1
+		for id := ps.next(-1); id >= 0; id = ps.next(id) {
+			ev.curPort = id
+			n.visitPort(&n.routers[id>>n.pshift], id&mask, t)
 		}
 		ev.phase = phaseAE
 		for c := ae.next(-1); c >= 0; c = ae.next(c) {
@@ -462,132 +470,113 @@ func (n *noc) sePop(c int) int64 {
 
 // addWant records that input i's head wants output o; dropWant that it
 // no longer does.
-func (r *router) addWant(i, o int32) {
-	r.port[o&(maxPorts-1)].want |= 1 << uint(i)
-	r.wmask |= 1 << uint(o)
+func (r *router) addWant(i, o int32) { r.port[o&(maxPorts-1)].want |= 1 << uint(i) }
+
+func (r *router) dropWant(i, o int32) { r.port[o&(maxPorts-1)].want &^= 1 << uint(i) }
+
+// wakePort asks for a visit of output o of router r at cycle t.
+func (n *noc) wakePort(r *router, o int32, t int64) {
+	n.ev.wakePort(int(r.id)<<n.pshift|int(o), t)
 }
 
-func (r *router) dropWant(i, o int32) {
-	pt := &r.port[o&(maxPorts-1)]
-	w := pt.want &^ (1 << uint(i))
-	pt.want = w
-	if w == 0 {
-		r.wmask &^= 1 << uint(o)
+// visitPort moves what can leave by output o of router r at cycle t: the
+// oldest head that has arrived and wants it, when its link is free and the
+// FIFO it fills has a credit. Ports are visited in the order of the
+// reference (routers by id, their outputs in order), and every event that
+// can let a port move — a head arriving or becoming a head, its link
+// freeing, a credit — asks for a visit at the first cycle it can, so the
+// outcome is the reference's; a visit at which nothing can move only asks
+// for the next one.
+func (n *noc) visitPort(r *router, o int, t int64) {
+	o &= maxPorts - 1
+	pt := &r.port[o]
+	if pt.want == 0 {
+		return
 	}
-}
-
-// visitRouter moves what can move at cycle t: for every output port in
-// order, the oldest head that has arrived and wants it, when its link is
-// free and the FIFO it fills has a credit. Outputs are taken in increasing
-// order and a head that becomes visible by a move may still leave by a
-// later output in the same cycle.
-func (n *noc) visitRouter(r *router, t int64) {
-	ev := n.ev
+	if pt.busy > t {
+		n.wakePort(r, int32(o), pt.busy)
+		return
+	}
+	if pt.next < 0 {
+		n.drainSE(int(pt.nextP), t) // a local port: nextP is the core
+	}
 	fifos := n.fifos
-	in := fifos[r.fifo0:]
-	for o := -1; ; {
-		rest := uint64(r.wmask) >> uint(o+1)
-		if rest == 0 {
-			break
-		}
-		o += 1 + bits.TrailingZeros64(rest)
-		o &= maxPorts - 1
-		pt := &r.port[o]
-		if pt.busy > t {
-			continue
-		}
+	dst := &fifos[pt.out]
+	if dst.n >= dst.cap {
 		if pt.next < 0 {
-			n.drainSE(int(pt.nextP), t) // a local port: nextP is the core
+			n.wakePort(r, int32(o), n.sePop(int(pt.nextP))) // its SE frees a slot
 		}
-		dst := &fifos[pt.out]
-		if dst.n >= dst.cap {
-			continue // woken by the credit (a core's queue: see below)
-		}
-		best := -1
-		var bestKey uint64
-		for m := pt.want; m != 0; m &= m - 1 {
-			i := bits.TrailingZeros32(m)
-			f := &in[i]
-			if f.hArr <= t && (best < 0 || f.hKey < bestKey) {
+		return // a router downstream: woken by the credit
+	}
+	in := fifos[r.fifo0:]
+	best := -1
+	var bestKey uint64
+	first := int64(math.MaxInt64)
+	for m := pt.want; m != 0; m &= m - 1 {
+		i := bits.TrailingZeros32(m)
+		f := &in[i]
+		if f.hArr <= t {
+			if best < 0 || f.hKey < bestKey {
 				best, bestKey = i, f.hKey
 			}
-		}
-		if best < 0 {
-			continue
-		}
-		i := best & (maxPorts - 1)
-		f := &in[i]
-		wasFull := f.n >= f.cap
-		id := n.pop(f)
-		r.dropWant(int32(i), int32(o))
-		if f.n > 0 {
-			r.addWant(int32(i), int32(f.hOut))
-		}
-		p := &n.pk[id]
-		p.arr = t + int64(pt.lat)
-		pt.busy = t + int64(pt.link)
-		// The element downstream needs a visit when the packet can first
-		// move there, if it is its FIFO's head: not before it arrives nor
-		// before the link it wants frees (a packet behind others is
-		// considered when its turn comes).
-		if nx := pt.next; nx >= 0 {
-			nr := &n.routers[nx]
-			p.out = int32(nr.route[p.dst])
-			if n.push(dst, id) {
-				nr.addWant(pt.nextP, p.out)
-				ev.wakeRouter(int(nx), max(p.arr, nr.port[p.out&(maxPorts-1)].busy))
-			}
-			if int(dst.max) > n.stats.MaxFIFO {
-				n.stats.MaxFIFO = int(dst.max)
-			}
 		} else {
-			n.push(dst, id)
-			if int(dst.max) > n.stats.MaxCoreQueue {
-				n.stats.MaxCoreQueue = int(dst.max)
-			}
-		}
-		// Credit back to whoever fills input i: it can only have been
-		// stopped by a full FIFO (it alone fills input i), so the credit
-		// matters only when the FIFO was full.
-		if wasFull {
-			if ur := r.upR[i]; ur >= 0 {
-				ev.wakeRouter(int(ur), t)
-			} else if uc := r.upC[i]; uc >= 0 {
-				ev.wakeAE(int(uc), t)
-			}
+			first = min(first, f.hArr)
 		}
 	}
-	// When to look again: a lower bound of the first cycle at which a
-	// head can move (a visit at which nothing moves changes nothing). An
-	// output whose FIFO has no credit is woken by the credit; a busy link
-	// frees at busy; otherwise the heads wanting it are still to arrive
-	// (or became visible in this cycle after their output's turn).
-	next := int64(-1)
-	for m := r.wmask; m != 0; m &= m - 1 {
-		pt := &r.port[bits.TrailingZeros32(m)&(maxPorts-1)]
-		var w int64
-		if b := pt.busy; b > t {
-			w = b
-		} else if d := &fifos[pt.out]; d.n >= d.cap {
-			if pt.next >= 0 {
-				continue // woken by the credit
-			}
-			w = max(n.sePop(int(pt.nextP)), t+1) // the SE frees a slot
-		} else {
-			w = -1
-			for mi := pt.want; mi != 0; mi &= mi - 1 {
-				a := max(in[bits.TrailingZeros32(mi)].hArr, t+1)
-				if w < 0 || a < w {
-					w = a
-				}
-			}
+	if best < 0 {
+		n.wakePort(r, int32(o), first)
+		return
+	}
+	i := best & (maxPorts - 1)
+	f := &in[i]
+	wasFull := f.n >= f.cap
+	id := n.pop(f)
+	r.dropWant(int32(i), int32(o))
+	p := &n.pk[id]
+	p.arr = t + int64(pt.lat)
+	pt.busy = t + int64(pt.link)
+	if pt.want != 0 {
+		n.wakePort(r, int32(o), pt.busy)
+	}
+	if f.n > 0 {
+		// Input i's new head: it may leave by a later output in this cycle.
+		ho := int32(f.hOut)
+		r.addWant(int32(i), ho)
+		n.wakePort(r, ho, max(f.hArr, r.port[ho&(maxPorts-1)].busy, t))
+	}
+	// Downstream, the packet needs a visit when it can first move, if it
+	// is its FIFO's head: not before it arrives nor before the link it
+	// wants frees (a packet behind others is considered when its turn
+	// comes). A core's queue is drained when looked at.
+	if nx := pt.next; nx >= 0 {
+		nr := &n.routers[nx]
+		p.out = int32(nr.route[p.dst])
+		if n.push(dst, id) {
+			nr.addWant(pt.nextP, p.out)
+			n.wakePort(nr, p.out, max(p.arr, nr.port[p.out&(maxPorts-1)].busy))
 		}
-		if next < 0 || w < next {
-			next = w
+		if int(dst.max) > n.stats.MaxFIFO {
+			n.stats.MaxFIFO = int(dst.max)
+		}
+	} else {
+		n.push(dst, id)
+		if int(dst.max) > n.stats.MaxCoreQueue {
+			n.stats.MaxCoreQueue = int(dst.max)
 		}
 	}
-	if next >= 0 {
-		ev.wakeRouter(int(r.id), next)
+	// Credit back to whoever fills input i: it can only have been stopped
+	// by a full FIFO (it alone fills input i), so the credit matters only
+	// when the FIFO was full, and only to an upstream output with a head
+	// that wants it or an AE with packets left.
+	if wasFull {
+		if ur := r.upR[i]; ur >= 0 {
+			u := &n.routers[ur]
+			if uo := int32(inPortOf(i)); u.port[uo&(maxPorts-1)].want != 0 {
+				n.wakePort(u, uo, t)
+			}
+		} else if uc := r.upC[i]; uc >= 0 && n.injPos[uc] < len(n.inj[uc]) {
+			n.ev.wakeAE(int(uc), t)
+		}
 	}
 }
 
@@ -614,7 +603,7 @@ func (n *noc) visitAE(c int, t int64) {
 	p.out = int32(r.route[p.dst])
 	if n.push(f, id) {
 		r.addWant(int32(portL0+n.cores[c].loc.Core), p.out)
-		ev.wakeRouter(int(r.id), max(t+1, r.port[p.out&(maxPorts-1)].busy))
+		n.wakePort(r, p.out, max(t+1, r.port[p.out&(maxPorts-1)].busy))
 	}
 	if int(f.max) > n.stats.MaxFIFO {
 		n.stats.MaxFIFO = int(f.max)
@@ -635,7 +624,7 @@ func (n *noc) visitAE(c int, t int64) {
 const (
 	phaseNone = iota
 
-	phaseRouter
+	phasePort
 	phaseAE
 )
 
@@ -664,22 +653,22 @@ func (b bitset) next(i int) int {
 }
 
 // calendar maps cycles to what to visit in them: per cycle, two bit sets
-// (routers, axon engines) stored as one run of words. The near future (most wake-ups are a few cycles ahead) is a wheel
+// (router output ports, axon engines) stored as one run of words. The near future (most wake-ups are a few cycles ahead) is a wheel
 // of wheelSize cycles whose words lie in one array; cycles beyond it go to
 // a map and a heap.
 const wheelSize = 1 << 12
 
 type calendar struct {
-	n         *noc
-	t         int64
-	cur       []uint64 // the words of the cycle being processed
-	curSlot   int      // its wheel slot, or -1 for a far cycle
-	phase     int
-	curRouter int
-	curCore   int
+	n       *noc
+	t       int64
+	cur     []uint64 // the words of the cycle being processed
+	curSlot int      // its wheel slot, or -1 for a far cycle
+	phase   int
+	curPort int
+	curCore int
 
-	nrt, nae int // words per set
-	words    int // per cycle: nrt + nae
+	npt, nae int // words per set
+	words    int // per cycle: npt + nae
 
 	wheel    []uint64 // wheelSize·words
 	wheelT   [wheelSize]int64
@@ -694,9 +683,9 @@ type calendar struct {
 func (n *noc) events() *calendar {
 	if n.ev == nil {
 		c := &calendar{n: n, far: map[int64][]uint64{}}
-		c.nrt = (len(n.routers) + 63) / 64
+		c.npt = (len(n.routers)<<n.pshift + 63) / 64
 		c.nae = (len(n.cores) + 63) / 64
-		c.words = c.nrt + c.nae
+		c.words = c.npt + c.nae
 		c.wheel = make([]uint64, wheelSize*c.words)
 		n.ev = c
 	}
@@ -723,8 +712,11 @@ func (c *calendar) reset() {
 
 // at returns the words of cycle t.
 func (c *calendar) at(t int64) []uint64 {
-	if t == c.t && c.cur != nil {
-		return c.cur // the cycle being processed
+	if t <= c.t {
+		if t == c.t && c.cur != nil {
+			return c.cur // the cycle being processed
+		}
+		panic(fmt.Sprintf("sim: network model: a wake-up at cycle %d while at cycle %d", t, c.t))
 	}
 	if len(c.times) > 0 && t >= c.times[0] { // no far cycle is earlier than the heap's top
 		if b, ok := c.far[t]; ok {
@@ -754,23 +746,23 @@ func (c *calendar) at(t int64) []uint64 {
 
 // Wake-ups at the current cycle go to the next cycle when the element's
 // phase (or its turn within the phase) has passed.
-func (c *calendar) wakeRouter(r int, t int64) {
-	if t == c.t && (c.phase > phaseRouter || (c.phase == phaseRouter && r <= c.curRouter)) {
+func (c *calendar) wakePort(id int, t int64) {
+	if t == c.t && (c.phase > phasePort || (c.phase == phasePort && id <= c.curPort)) {
 		t++
 	}
-	c.at(t)[r>>6] |= 1 << (uint(r) & 63)
+	c.at(t)[id>>6] |= 1 << (uint(id) & 63)
 }
 
 func (c *calendar) wakeAE(core int, t int64) {
 	if t == c.t && c.phase == phaseAE && core <= c.curCore {
 		t++
 	}
-	c.at(t)[c.nrt+core>>6] |= 1 << (uint(core) & 63)
+	c.at(t)[c.npt+core>>6] |= 1 << (uint(core) & 63)
 }
 
-// rt and ae are the current cycle's two sets.
-func (c *calendar) rt() bitset { return c.cur[:c.nrt] }
-func (c *calendar) ae() bitset { return c.cur[c.nrt:] }
+// ports and ae are the current cycle's two sets.
+func (c *calendar) ports() bitset { return c.cur[:c.npt] }
+func (c *calendar) ae() bitset    { return c.cur[c.npt:] }
 
 // wheelMin returns the slot of the earliest cycle in the wheel, or -1:
 // every wheel cycle lies in (c.t, c.t + wheelSize), so the first occupied
@@ -817,7 +809,7 @@ func (c *calendar) next() bool {
 		delete(c.far, c.t)
 	}
 	c.phase = phaseNone
-	c.curRouter, c.curCore = -1, -1
+	c.curPort, c.curCore = -1, -1
 	return true
 }
 
