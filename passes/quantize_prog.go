@@ -142,10 +142,17 @@ func (gn *qgen) prepare() error {
 		if id == ir.NoNode {
 			return id
 		}
-		return g.Fold(g.Substitute(id, sub))
+		return dropZeroTime(g, g.Fold(g.Substitute(id, sub)), q.inst.Duration)
 	}
 	dt := gn.dt
-	for _, s := range u.States {
+	var rk4 []ir.NodeID
+	if u.Method == ir.RK4 {
+		var err error
+		if rk4, err = rk4Next(u, g, prep, dt); err != nil {
+			return err
+		}
+	}
+	for i, s := range u.States {
 		x := g.Ref(ir.OpState, s.Name)
 		var nx ir.NodeID
 		switch {
@@ -173,7 +180,7 @@ func (gn *qgen) prepare() error {
 		case u.Method == ir.Euler && s.Kind == ir.General:
 			nx = g.Add(x, g.Mul(prep(s.Deriv), g.Const(dt)))
 		case u.Method == ir.RK4:
-			return fmt.Errorf("method rk4 is not supported in fixed point (use exp_euler or euler)")
+			nx = rk4[i]
 		default:
 			return fmt.Errorf("state %s: %v dynamics under %v cannot be quantised", s.Name, s.Kind, u.Method)
 		}
@@ -239,6 +246,135 @@ func (gn *qgen) prepare() error {
 		gn.nonpoly[id] = np
 	}
 	return nil
+}
+
+// dropZeroTime replaces by 0 every product of the constant 0 and an
+// expression of time alone that is finite at every time: such a term is 0
+// in the float interpreter at every step, and fixed point has no time.
+// "Finite at every time" is proved, not sampled: the expression is built
+// from t, constants and + − ×, division by a nonzero constant, small
+// integer powers, abs, min, max, sin, cos and tanh (no division by t, no
+// exp or log that could overflow), and its value at the end of the run
+// (at least 1 s) is finite. (features.snn writes `t / tau0^2 * 0`.)
+func dropZeroTime(g *ir.Graph, id ir.NodeID, duration float64) ir.NodeID {
+	if id == ir.NoNode || !g.Free(id, func(n ir.Node) bool { return n.Op == ir.OpTime }) {
+		return id
+	}
+	timeOnly := func(a ir.NodeID) bool {
+		hasT := false
+		for _, x := range g.PostOrder(a) {
+			n := g.Node(x)
+			switch n.Op {
+			case ir.OpTime:
+				hasT = true
+			case ir.OpConst, ir.OpAdd, ir.OpSub, ir.OpMul, ir.OpNeg, ir.OpAbs, ir.OpMin, ir.OpMax,
+				ir.OpSin, ir.OpCos, ir.OpTanh:
+			case ir.OpDiv:
+				if c, ok := g.ConstValue(n.Args[1]); !ok || c == 0 {
+					return false
+				}
+			case ir.OpPow:
+				if k, ok := g.ConstValue(n.Args[1]); !ok || k != math.Trunc(k) || k < 0 || k > 8 {
+					return false
+				}
+			default:
+				return false
+			}
+		}
+		if !hasT {
+			return false
+		}
+		tEnd := max(duration, 1)
+		v := qeval(g, g.PostOrder(a), a, func(x ir.NodeID) (float64, bool) {
+			return tEnd, g.Node(x).Op == ir.OpTime
+		})
+		return !math.IsNaN(v) && !math.IsInf(v, 0)
+	}
+	repl := map[ir.NodeID]ir.NodeID{}
+	for _, x := range g.PostOrder(id) {
+		n := g.Node(x)
+		if n.Op != ir.OpMul {
+			continue
+		}
+		if (g.IsConst(n.Args[1], 0) && timeOnly(n.Args[0])) || (g.IsConst(n.Args[0], 0) && timeOnly(n.Args[1])) {
+			repl[x] = g.Const(0)
+		}
+	}
+	if len(repl) == 0 {
+		return id
+	}
+	return g.Fold(g.Replace(id, repl))
+}
+
+// rk4Next returns, per state of u, its value after one classical
+// Runge–Kutta step of length dt, built exactly as the float interpreter
+// builds it (interp/methods.go, Brian2's rk4):
+//
+//	k1 = dt·f(x, t), k2 = dt·f(x + k1·0.5, t + dt/2),
+//	k3 = dt·f(x + k2·0.5, t + dt/2), k4 = dt·f(x + k3, t + dt),
+//	x + (k1 + 2·k2 + 2·k3 + k4)/6
+//
+// over all the unit's states together (each stage substitutes every state),
+// with f = (drive − x)/tau, rate or deriv by the state's kind and the inputs
+// held at their value for the step in every stage. prep substitutes the
+// homogeneous params and the dead inputs. The result is an ordinary
+// expression graph: ranges, formats and tables treat it like any other.
+func rk4Next(u *ir.Unit, g *ir.Graph, prep func(ir.NodeID) ir.NodeID, dt float64) ([]ir.NodeID, error) {
+	f := make([]ir.NodeID, len(u.States))
+	for i, s := range u.States {
+		x := g.Ref(ir.OpState, s.Name)
+		switch s.Kind {
+		case ir.TVLIF:
+			if s.Tau == ir.NoNode || s.Drive == ir.NoNode {
+				return nil, fmt.Errorf("state %s has no tau/drive expression", s.Name)
+			}
+			f[i] = g.Div(g.Sub(prep(s.Drive), x), prep(s.Tau))
+		case ir.Integrator:
+			if s.Rate == ir.NoNode {
+				return nil, fmt.Errorf("state %s has no rate expression", s.Name)
+			}
+			f[i] = prep(s.Rate)
+		case ir.General:
+			if s.Deriv == ir.NoNode {
+				return nil, fmt.Errorf("state %s has no deriv expression", s.Name)
+			}
+			f[i] = prep(s.Deriv)
+		default:
+			return nil, fmt.Errorf("state %s: unknown kind %v", s.Name, s.Kind)
+		}
+	}
+	t := g.Time()
+	stage := func(k []ir.NodeID, frac float64) []ir.NodeID {
+		// dt·f at x + frac·k, t + frac·dt
+		repl := map[ir.NodeID]ir.NodeID{t: g.Add(t, g.Const(frac*dt))}
+		for i, s := range u.States {
+			x := g.Ref(ir.OpState, s.Name)
+			step := k[i]
+			if frac != 1 {
+				step = g.Mul(k[i], g.Const(frac))
+			}
+			repl[x] = g.Add(x, step)
+		}
+		out := make([]ir.NodeID, len(u.States))
+		for i := range u.States {
+			out[i] = g.Mul(g.Const(dt), g.Replace(f[i], repl))
+		}
+		return out
+	}
+	k1 := make([]ir.NodeID, len(u.States))
+	for i := range u.States {
+		k1[i] = g.Mul(g.Const(dt), f[i])
+	}
+	k2 := stage(k1, 0.5)
+	k3 := stage(k2, 0.5)
+	k4 := stage(k3, 1)
+	two := g.Const(2)
+	next := make([]ir.NodeID, len(u.States))
+	for i, s := range u.States {
+		sum := g.Add(g.Add(g.Add(k1[i], g.Mul(two, k2[i])), g.Mul(two, k3[i])), k4[i])
+		next[i] = g.Add(g.Ref(ir.OpState, s.Name), g.Div(sum, g.Const(6)))
+	}
+	return next, nil
 }
 
 func (gn *qgen) roots() []ir.NodeID {
