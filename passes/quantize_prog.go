@@ -142,7 +142,7 @@ func (gn *qgen) prepare() error {
 		if id == ir.NoNode {
 			return id
 		}
-		return dropZeroTime(g, g.Fold(g.Substitute(id, sub)), q.inst.Duration)
+		return dropZeroTime(g, g.Fold(g.Substitute(id, sub)), q.inst.Dt, q.inst.Steps)
 	}
 	dt := gn.dt
 	var rk4 []ir.NodeID
@@ -249,14 +249,14 @@ func (gn *qgen) prepare() error {
 }
 
 // dropZeroTime replaces by 0 every product of the constant 0 and an
-// expression of time alone that is finite at every time: such a term is 0
-// in the float interpreter at every step, and fixed point has no time.
-// "Finite at every time" is proved, not sampled: the expression is built
-// from t, constants and + − ×, division by a nonzero constant, small
-// integer powers, abs, min, max, sin, cos and tanh (no division by t, no
-// exp or log that could overflow), and its value at the end of the run
-// (at least 1 s) is finite. (features.snn writes `t / tau0^2 * 0`.)
-func dropZeroTime(g *ir.Graph, id ir.NodeID, duration float64) ir.NodeID {
+// expression of time alone that is finite at every time the run evaluates
+// it: such a term is exactly 0 in the float interpreter at every step, and
+// fixed point has no time. The expression may use t, constants and + − ×,
+// division by a nonzero constant, small integer powers, abs, min, max,
+// sin, cos and tanh, and its value is checked to be finite at every
+// k·dt/2 of the run (rk4 evaluates at half steps). (features.snn writes
+// `t / tau0^2 * 0`.)
+func dropZeroTime(g *ir.Graph, id ir.NodeID, dt float64, steps int64) ir.NodeID {
 	if id == ir.NoNode || !g.Free(id, func(n ir.Node) bool { return n.Op == ir.OpTime }) {
 		return id
 	}
@@ -284,11 +284,16 @@ func dropZeroTime(g *ir.Graph, id ir.NodeID, duration float64) ir.NodeID {
 		if !hasT {
 			return false
 		}
-		tEnd := max(duration, 1)
-		v := qeval(g, g.PostOrder(a), a, func(x ir.NodeID) (float64, bool) {
-			return tEnd, g.Node(x).Op == ir.OpTime
-		})
-		return !math.IsNaN(v) && !math.IsInf(v, 0)
+		ce := compileQ(g, a)
+		tSlot, root := ce.pos[g.Time()], ce.pos[a]
+		for k := int64(0); k <= 2*steps; k++ {
+			tk := float64(k) * dt / 2
+			ce.run(func(slot int) (float64, bool) { return tk, slot == tSlot })
+			if v := ce.vals[root]; math.IsNaN(v) || math.IsInf(v, 0) {
+				return false
+			}
+		}
+		return true
 	}
 	repl := map[ir.NodeID]ir.NodeID{}
 	for _, x := range g.PostOrder(id) {
