@@ -62,6 +62,7 @@ var corpusKnobs = map[string]Options{
 	"loihi":        {Reuse: 2, Parallel: 3, IO: IOParallel},
 	"tvlif2hh":     {Reuse: 4},
 	"multicore":    {Parallel: 5, IO: IOParallel},
+	"adex_rk4":     {Reuse: 2},
 }
 
 // chipCompare are the corpus networks also run on the chip simulator here
