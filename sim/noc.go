@@ -397,15 +397,14 @@ func (n *noc) run(ceEnd []int64, seBusy, aeBusy []int64) (int64, error) {
 	}
 	for ev.next() {
 		t := ev.t
-		ps, ae := ev.ports(), ev.ae()
 		ev.phase = phasePort
 		mask := 1<<n.pshift - 1
-		for id := ps.next(-1); id >= 0; id = ps.next(id) {
+		for id := ev.scan(0, ev.npt, -1); id >= 0; id = ev.scan(0, ev.npt, id) {
 			ev.curPort = id
 			n.visitPort(&n.routers[id>>n.pshift], id&mask, t)
 		}
 		ev.phase = phaseAE
-		for c := ae.next(-1); c >= 0; c = ae.next(c) {
+		for c := ev.scan(ev.npt, ev.npt+ev.nae, -1); c >= 0; c = ev.scan(ev.npt, ev.npt+ev.nae, c) {
 			ev.curCore = c
 			n.visitAE(c, t)
 		}
@@ -628,34 +627,14 @@ const (
 	phaseAE
 )
 
-// bitset is a set of small integers scanned in increasing order.
-type bitset []uint64
-
-func (b bitset) set(i int) { b[i>>6] |= 1 << (uint(i) & 63) }
-
-// next returns the smallest member greater than i, or -1.
-func (b bitset) next(i int) int {
-	i++
-	w := i >> 6
-	if w >= len(b) {
-		return -1
-	}
-	x := b[w] >> (uint(i) & 63)
-	if x != 0 {
-		return i + bits.TrailingZeros64(x)
-	}
-	for w++; w < len(b); w++ {
-		if b[w] != 0 {
-			return w<<6 + bits.TrailingZeros64(b[w])
-		}
-	}
-	return -1
-}
-
 // calendar maps cycles to what to visit in them: per cycle, two bit sets
-// (router output ports, axon engines) stored as one run of words. The near future (most wake-ups are a few cycles ahead) is a wheel
-// of wheelSize cycles whose words lie in one array; cycles beyond it go to
-// a map and a heap.
+// (router output ports, axon engines) stored as one run of words after a
+// summary word whose bit g says that group g of the words may have members
+// (a group is gs words; gs is 1 unless a cycle has more than 64 words), so
+// that a cycle is scanned and cleared in the words it uses. The near
+// future (most wake-ups are a few cycles ahead) is a wheel of wheelSize
+// cycles whose words lie in one array; cycles beyond it go to a map and a
+// heap.
 const wheelSize = 1 << 12
 
 type calendar struct {
@@ -668,7 +647,9 @@ type calendar struct {
 	curCore int
 
 	npt, nae int // words per set
-	words    int // per cycle: npt + nae
+	words    int // per cycle: 1 + npt + nae
+	gs       int // data words per summary bit: 1 << gsh
+	gsh      uint
 
 	wheel    []uint64 // wheelSize·words
 	wheelT   [wheelSize]int64
@@ -685,7 +666,11 @@ func (n *noc) events() *calendar {
 		c := &calendar{n: n, far: map[int64][]uint64{}}
 		c.npt = (len(n.routers)<<n.pshift + 63) / 64
 		c.nae = (len(n.cores) + 63) / 64
-		c.words = c.npt + c.nae
+		for (c.npt+c.nae+(1<<c.gsh)-1)>>c.gsh > 64 {
+			c.gsh++
+		}
+		c.gs = 1 << c.gsh
+		c.words = 1 + c.npt + c.nae
 		c.wheel = make([]uint64, wheelSize*c.words)
 		n.ev = c
 	}
@@ -750,19 +735,51 @@ func (c *calendar) wakePort(id int, t int64) {
 	if t == c.t && (c.phase > phasePort || (c.phase == phasePort && id <= c.curPort)) {
 		t++
 	}
-	c.at(t)[id>>6] |= 1 << (uint(id) & 63)
+	c.set(c.at(t), id>>6, id)
 }
 
 func (c *calendar) wakeAE(core int, t int64) {
 	if t == c.t && c.phase == phaseAE && core <= c.curCore {
 		t++
 	}
-	c.at(t)[c.npt+core>>6] |= 1 << (uint(core) & 63)
+	c.set(c.at(t), c.npt+core>>6, core)
 }
 
-// ports and ae are the current cycle's two sets.
-func (c *calendar) ports() bitset { return c.cur[:c.npt] }
-func (c *calendar) ae() bitset    { return c.cur[c.npt:] }
+// set adds bit i&63 to data word w of a cycle's words b.
+func (c *calendar) set(b []uint64, w, i int) {
+	b[1+w] |= 1 << (uint(i) & 63)
+	b[0] |= 1 << uint(w>>c.gsh)
+}
+
+// scan returns the smallest member greater than i of the set held in the
+// current cycle's data words [lo, hi), or -1 (members added while a cycle
+// is scanned are found if they lie ahead).
+func (c *calendar) scan(lo, hi, i int) int {
+	b := c.cur
+	i++
+	w := lo + i>>6
+	if w >= hi {
+		return -1
+	}
+	if x := b[1+w] >> (uint(i) & 63); x != 0 {
+		return i + bits.TrailingZeros64(x)
+	}
+	for w++; w < hi; {
+		g := w >> c.gsh
+		sm := b[0] >> uint(g)
+		if sm == 0 {
+			return -1
+		}
+		g += bits.TrailingZeros64(sm)
+		w = max(w, g<<c.gsh)
+		for end := min((g+1)<<c.gsh, hi); w < end; w++ {
+			if x := b[1+w]; x != 0 {
+				return (w-lo)<<6 + bits.TrailingZeros64(x)
+			}
+		}
+	}
+	return -1
+}
 
 // wheelMin returns the slot of the earliest cycle in the wheel, or -1:
 // every wheel cycle lies in (c.t, c.t + wheelSize), so the first occupied
@@ -815,7 +832,12 @@ func (c *calendar) next() bool {
 
 // done releases the current cycle's words.
 func (c *calendar) done() {
-	clear(c.cur)
+	b := c.cur
+	for sm := b[0]; sm != 0; sm &= sm - 1 {
+		g := bits.TrailingZeros64(sm)
+		clear(b[1+g<<c.gsh : 1+min((g+1)<<c.gsh, c.npt+c.nae)])
+	}
+	b[0] = 0
 	if c.curSlot < 0 {
 		c.free = append(c.free, c.cur)
 	}
