@@ -3,6 +3,7 @@ package passes
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -95,6 +96,11 @@ type PopQuant struct {
 	Datapath  string // "cuba-lif" or "program"
 	Cuba      *fixed.CubaParams
 	States    []*StateQuant
+	// Lets are the recorded lets: each computed into a register of its
+	// own at the end of the program (or read from the state or
+	// accumulator it names, Alias), with its format and its error against
+	// float (docs/fixed-point.md §3.4, "recorded lets").
+	Lets      []*StateQuant
 	Accs      []*AccQuant
 	LUTs      []*LUTQuant
 	Instrs    int
@@ -102,6 +108,8 @@ type PopQuant struct {
 	// Spikes of the recorded neurons in the profiling run, float and fixed.
 	SpikesFloat, SpikesFixed int
 	Notes                    []string
+
+	letReg map[string]int // recorded let → the register its record reads
 }
 
 // StateQuant is one state's format and error.
@@ -115,6 +123,9 @@ type StateQuant struct {
 	// recorded neurons and samples (SI): largest and root mean square.
 	MaxErr, RMSErr float64
 	Compared       bool
+	// Alias names the register a recorded let is read from when the let is
+	// just a state or an input (no instructions, no register of its own).
+	Alias string
 }
 
 // AccQuant is one accumulator (an input, or jumps into a state).
@@ -157,6 +168,17 @@ func (r *QuantReport) String() string {
 		fmt.Fprintf(&b, ", %d instructions, %d registers, %d tables\n", p.Instrs, p.Regs, len(p.LUTs))
 		for _, s := range p.States {
 			fmt.Fprintf(&b, "    state %-6s %-10s %-22s range [%.4g, %.4g] %s", s.Name, s.Type, describeFormat(s.Type, s.Conv, s.Unit), s.Lo, s.Hi, s.Unit)
+			if s.Compared {
+				fmt.Fprintf(&b, ", error vs float max %.3g rms %.3g %s", s.MaxErr, s.RMSErr, s.Unit)
+			}
+			b.WriteByte('\n')
+		}
+		for _, s := range p.Lets {
+			if s.Alias != "" {
+				fmt.Fprintf(&b, "    let   %-6s = %s (no instructions)", s.Name, s.Alias)
+			} else {
+				fmt.Fprintf(&b, "    let   %-6s %-10s %-22s range [%.4g, %.4g] %s", s.Name, s.Type, describeFormat(s.Type, s.Conv, s.Unit), s.Lo, s.Hi, s.Unit)
+			}
 			if s.Compared {
 				fmt.Fprintf(&b, ", error vs float max %.3g rms %.3g %s", s.MaxErr, s.RMSErr, s.Unit)
 			}
@@ -235,7 +257,18 @@ func Quantize(m *ir.Module, opt QuantizeOptions) (*fixed.Net, *QuantReport, erro
 		steps = min(inst.Steps, 20000)
 	}
 	steps = min(steps, inst.Steps)
-	prof, err := profile(inst, steps, opt.ProfileNeurons)
+	// Recorded lets, per population (sorted let indices): only these are
+	// computed by the programs.
+	recLets := make([][]int, len(inst.Pops))
+	for _, r := range inst.Records {
+		if r.Kind == instance.RecordLet && r.Pop >= 0 && !slices.Contains(recLets[r.Pop], r.Index) {
+			recLets[r.Pop] = append(recLets[r.Pop], r.Index)
+		}
+	}
+	for _, l := range recLets {
+		slices.Sort(l)
+	}
+	prof, err := profile(inst, steps, opt.ProfileNeurons, recLets)
 	if err != nil {
 		return nil, nil, fmt.Errorf("quantize: profiling run: %w", err)
 	}
@@ -243,7 +276,7 @@ func Quantize(m *ir.Module, opt QuantizeOptions) (*fixed.Net, *QuantReport, erro
 	rep := &QuantReport{Network: inst.Name, ProfileSteps: steps}
 	targets := make([]map[string]*accTarget, len(inst.Pops))
 	for pi, ip := range inst.Pops {
-		q := &popQuantizer{inst: inst, pop: ip, idx: pi, prof: prof.pops[pi], opt: &opt}
+		q := &popQuantizer{inst: inst, pop: ip, idx: pi, prof: prof.pops[pi], opt: &opt, lets: recLets[pi]}
 		fp, pq, tg, err := q.run()
 		if err != nil {
 			return nil, nil, fmt.Errorf("quantize: pop %s (%s): %w", ip.Name, ip.Unit.Name, err)
@@ -321,11 +354,17 @@ func Quantize(m *ir.Module, opt QuantizeOptions) (*fixed.Net, *QuantReport, erro
 			} else {
 				rec.Reg = -1
 			}
+		case instance.RecordLet:
+			if reg, ok := rep.Pops[r.Pop].letReg[r.Var]; ok {
+				rec.Reg = reg
+			} else {
+				return nil, nil, fmt.Errorf("quantize: record %s: the let has no register (compiler bug)", rec.Name)
+			}
 		default:
 			rec.Reg = -1
 		}
 		if rec.Reg < 0 {
-			return nil, nil, fmt.Errorf("quantize: record %s: only states and inputs with deliveries can be recorded in fixed point", rec.Name)
+			return nil, nil, fmt.Errorf("quantize: record %s: only states, lets and inputs with deliveries can be recorded in fixed point", rec.Name)
 		}
 		rec.Conv = p.Conv[rec.Reg]
 		net.Records = append(net.Records, rec)
@@ -404,6 +443,7 @@ type popProfile struct {
 	n       int // recorded neurons
 	states  [][][]float64
 	inputs  [][][]float64 // nil per input when nothing is delivered to it
+	lets    map[int][][]float64 // recorded lets (by let index); sample s is the let at boundary s, as recorded
 	spikes  int           // spikes of the recorded neurons
 	stateLo []float64
 	stateHi []float64
@@ -414,10 +454,10 @@ type profileRun struct {
 	res  *results.Result
 }
 
-func profile(inst *instance.Instance, steps int64, nrec int) (*profileRun, error) {
+func profile(inst *instance.Instance, steps int64, nrec int, lets [][]int) (*profileRun, error) {
 	pi := *inst
 	pi.Records = nil
-	type slot struct{ pop, state, input int }
+	type slot struct{ pop, state, input, let int }
 	var slots []slot
 	live := map[[2]int]bool{} // (pop, input) receives something
 	for _, p := range inst.Projections {
@@ -433,14 +473,18 @@ func profile(inst *instance.Instance, steps int64, nrec int) (*profileRun, error
 		pi.Records = append(pi.Records, &instance.Record{Pop: i, Source: -1, Kind: instance.RecordSpikes, Lo: 0, Hi: n, Every: 1})
 		for si, s := range p.Unit.States {
 			pi.Records = append(pi.Records, &instance.Record{Pop: i, Source: -1, Var: s.Name, Kind: instance.RecordState, Index: si, Lo: 0, Hi: n, Every: 1})
-			slots = append(slots, slot{i, si, -1})
+			slots = append(slots, slot{i, si, -1, -1})
 		}
 		for ii, in := range p.Unit.Inputs {
 			if !live[[2]int{i, ii}] {
 				continue
 			}
 			pi.Records = append(pi.Records, &instance.Record{Pop: i, Source: -1, Var: in.Name, Kind: instance.RecordInput, Index: ii, Lo: 0, Hi: n, Every: 1})
-			slots = append(slots, slot{i, -1, ii})
+			slots = append(slots, slot{i, -1, ii, -1})
+		}
+		for _, li := range lets[i] {
+			pi.Records = append(pi.Records, &instance.Record{Pop: i, Source: -1, Var: p.Unit.Lets[li].Name, Kind: instance.RecordLet, Index: li, Lo: 0, Hi: n, Every: 1})
+			slots = append(slots, slot{i, -1, -1, li})
 		}
 	}
 	res, err := interp.Run(&pi, interp.RunOptions{Duration: float64(steps) * inst.Dt * (1 + 1e-9)})
@@ -449,7 +493,7 @@ func profile(inst *instance.Instance, steps int64, nrec int) (*profileRun, error
 	}
 	out := &profileRun{res: res}
 	for _, p := range inst.Pops {
-		pp := &popProfile{n: min(p.N, nrec), states: make([][][]float64, len(p.Unit.States)), inputs: make([][][]float64, len(p.Unit.Inputs))}
+		pp := &popProfile{n: min(p.N, nrec), states: make([][][]float64, len(p.Unit.States)), inputs: make([][][]float64, len(p.Unit.Inputs)), lets: map[int][][]float64{}}
 		for _, s := range res.Spikes {
 			if s.Pop == p.Name {
 				pp.spikes = len(s.Neuron)
@@ -460,7 +504,9 @@ func profile(inst *instance.Instance, steps int64, nrec int) (*profileRun, error
 	for j, s := range slots {
 		tr := res.Traces[j]
 		pp := out.pops[s.pop]
-		if s.state >= 0 {
+		if s.let >= 0 {
+			pp.lets[s.let] = tr.Values
+		} else if s.state >= 0 {
 			pp.states[s.state] = tr.Values
 		} else {
 			pp.inputs[s.input] = tr.Values
@@ -487,7 +533,11 @@ func profile(inst *instance.Instance, steps int64, nrec int) (*profileRun, error
 func measureError(net *fixed.Net, prof *profileRun, steps int64, rep *QuantReport) error {
 	tmp := *net
 	tmp.Records = nil
-	type key struct{ pop, reg int }
+	type key struct {
+		pop, reg int
+		let      *StateQuant // a recorded let (reg: the register its record reads)
+		fl       [][]float64 // the let's float samples
+	}
 	var keys []key
 	for pi, p := range net.Pops {
 		for r, reg := range p.Prog.Regs {
@@ -495,7 +545,17 @@ func measureError(net *fixed.Net, prof *profileRun, steps int64, rep *QuantRepor
 				continue
 			}
 			tmp.Records = append(tmp.Records, &fixed.Rec{Pop: pi, Reg: r, Lo: 0, Hi: prof.pops[pi].n, Every: 1, Conv: p.Conv[r]})
-			keys = append(keys, key{pi, r})
+			keys = append(keys, key{pop: pi, reg: r})
+		}
+		u := net.Inst.Pops[pi].Unit
+		for _, lq := range rep.Pops[pi].Lets {
+			r, ok := rep.Pops[pi].letReg[lq.Name]
+			li := letIndex(u, lq.Name)
+			if !ok || li < 0 || prof.pops[pi].lets[li] == nil {
+				continue
+			}
+			tmp.Records = append(tmp.Records, &fixed.Rec{Pop: pi, Reg: r, Lo: 0, Hi: prof.pops[pi].n, Every: 1, Conv: p.Conv[r]})
+			keys = append(keys, key{pop: pi, reg: r, let: lq, fl: prof.pops[pi].lets[li]})
 		}
 	}
 	inst := *net.Inst
@@ -519,8 +579,12 @@ func measureError(net *fixed.Net, prof *profileRun, steps int64, rep *QuantRepor
 	}
 	for j, k := range keys {
 		name := net.Pops[k.pop].Prog.Regs[k.reg].Name
-		si := net.Inst.Pops[k.pop].StateIndex(name)
-		fl := prof.pops[k.pop].states[si]
+		var fl [][]float64
+		if k.let != nil {
+			fl = k.fl
+		} else {
+			fl = prof.pops[k.pop].states[net.Inst.Pops[k.pop].StateIndex(name)]
+		}
 		fx := res.Traces[j].Values
 		var sq, mx float64
 		n := 0
@@ -531,6 +595,12 @@ func measureError(net *fixed.Net, prof *profileRun, steps int64, rep *QuantRepor
 				sq += d * d
 				n++
 			}
+		}
+		if k.let != nil {
+			if n > 0 {
+				k.let.MaxErr, k.let.RMSErr, k.let.Compared = mx, math.Sqrt(sq/float64(n)), true
+			}
+			continue
 		}
 		for _, st := range rep.Pops[k.pop].States {
 			if st.Name == name && n > 0 {
@@ -549,19 +619,43 @@ type popQuantizer struct {
 	idx  int
 	prof *popProfile
 	opt  *QuantizeOptions
+	lets []int // the recorded lets (indices into Unit.Lets), ascending
 }
 
 func (q *popQuantizer) run() (*fixed.Pop, *PopQuant, map[string]*accTarget, error) {
 	u := q.pop.Unit
 	if u.Name == LoihiLIFName {
+		if len(q.lets) > 0 {
+			l := u.Lets[q.lets[0]].Name
+			return nil, nil, nil, fmt.Errorf("record %s.%s: the let %s cannot be recorded in fixed point: %s runs on Loihi's CUBA-LIF datapath, which holds only the registers u and v; record u and v (the states it is computed from) instead", q.pop.Name, l, l, LoihiLIFName)
+		}
 		return q.loihiLIF()
 	}
 	if !q.opt.NoCuba {
 		if fp, pq, tg, ok, err := q.cubaLIF(); ok || err != nil {
+			if err != nil || len(q.lets) == 0 {
+				return fp, pq, tg, err
+			}
+			// The datapath has no register for a let: run the unit as a
+			// program, which computes the recorded lets.
+			fp, pq, tg, err := q.program()
+			if pq != nil {
+				pq.Notes = append(pq.Notes, fmt.Sprintf("a program, not the CUBA-LIF datapath, because the let %s is recorded (record v instead to run on the datapath)", q.pop.Unit.Lets[q.lets[0]].Name))
+			}
 			return fp, pq, tg, err
 		}
 	}
 	return q.program()
+}
+
+// letIndex returns the index of the let name in u.Lets, or -1.
+func letIndex(u *ir.Unit, name string) int {
+	for i, l := range u.Lets {
+		if l.Name == name {
+			return i
+		}
+	}
+	return -1
 }
 
 // newPop returns a fixed.Pop for prog with zeroed value columns.

@@ -13,8 +13,72 @@ import (
 // refractory bookkeeping, integration into temporaries, held states,
 // commit, spike test (an upward crossing outside the refractory period),
 // resets, and the condition after the reset — the float interpreter's
-// order (interp/run.go, docs/fixed-point.md §3).
+// order (interp/run.go, docs/fixed-point.md §3); then the recorded lets.
 func (gn *qgen) generate() error {
+	if err := gn.generateStep(); err != nil {
+		return err
+	}
+	return gn.generateLets()
+}
+
+// generateLets computes every recorded let into a register of its own at
+// the end of the program, over the registers as they are then — the states
+// after the step (resets included), the accumulators this step used, the
+// params — which is where and how the float interpreter samples a let: at
+// step boundary k+1, over the state after step k and the inputs step k
+// used (docs/simulator.md, "Record"). A let that is just a state or an
+// input is read from that register (no code). The initial sample (b = 0)
+// is the register's initial value (finish).
+func (gn *qgen) generateLets() error {
+	u, g, b := gn.u, gn.g, gn.b
+	W := gn.W
+	gn.letR = make([]int, len(gn.letRoot))
+	gn.letF = make([]int, len(gn.letRoot))
+	gn.letAlias = make([]bool, len(gn.letRoot))
+	return gn.withLetRanges(func() error {
+		gn.memo = map[ir.NodeID]fx{}
+		for k, li := range gn.q.lets {
+			l, r := u.Lets[li], gn.letRoot[k]
+			n := g.Node(r)
+			switch {
+			case n.Op == ir.OpState:
+				si := gn.q.pop.StateIndex(n.Name)
+				gn.letR[k], gn.letF[k], gn.letAlias[k] = gn.stateR[si], gn.stateF[si], true
+				continue
+			case n.Op == ir.OpInput:
+				ii := -1
+				for i, in := range u.Inputs {
+					if in.Name == n.Name {
+						ii = i
+					}
+				}
+				if ii >= 0 && gn.inputR[ii] >= 0 {
+					gn.letR[k], gn.letF[k], gn.letAlias[k] = gn.inputR[ii], gn.inputF[ii]-gn.inputK[ii], true
+					continue
+				}
+			}
+			gn.letF[k] = gn.fracOf(r)
+			name := l.Name
+			if b.P.Reg(name) >= 0 { // a temporary's name
+				name += ".let"
+			}
+			gn.letR[k] = b.AddReg(name, fixed.RegState, fixed.S(W, gn.letF[k]), "let, "+l.Dim.String())
+			v, err := gn.gen(r)
+			if err != nil {
+				return fmt.Errorf("let %s: %w", l.Name, err)
+			}
+			if v.isC {
+				continue // the register keeps its initial value, the constant
+			}
+			y := gn.convert(v, gn.letF[k])
+			b.Emit(fixed.OpClamp, gn.letR[k], fixed.R(y.reg), fixed.Imm(fixed.MinOf(uint(W))), fixed.Imm(fixed.MaxOf(uint(W))))
+		}
+		return nil
+	})
+}
+
+// generateStep emits the step: everything but the recorded lets.
+func (gn *qgen) generateStep() error {
 	u, q, g, b := gn.u, gn.q, gn.g, gn.b
 	W := gn.W
 	pp := q.prof
@@ -345,6 +409,54 @@ func (gn *qgen) finish(prog *fixed.Program) (*fixed.Pop, *PopQuant, map[string]*
 			}
 		}
 	}
+	// Recorded lets: the initial sample is the let over the quantised
+	// initial state, inputs 0 (as the float interpreter samples it at
+	// t = 0), rounded to the let's format.
+	pq.letReg = map[string]int{}
+	for k, li := range q.lets {
+		l, root := u.Lets[li], gn.letRoot[k]
+		lq := &StateQuant{Name: l.Name, Unit: l.Dim.String()}
+		lq.Lo, lq.Hi = math.Inf(1), math.Inf(-1)
+		for _, row := range q.prof.lets[li] {
+			for _, x := range row {
+				lq.Lo, lq.Hi = min(lq.Lo, x), max(lq.Hi, x)
+			}
+		}
+		// the register as numbered after allocateTemps
+		reg := gn.b.P.Regs[gn.letR[k]]
+		r := prog.Reg(reg.Name)
+		pq.letReg[l.Name] = r
+		lq.Type, lq.Conv = prog.Regs[r].Type, fp.Conv[r]
+		pq.Lets = append(pq.Lets, lq)
+		if gn.letAlias[k] {
+			lq.Alias = reg.Name
+			continue
+		}
+		f := gn.letF[k]
+		fp.Conv[r] = fixed.QConv(f)
+		lq.Conv = fp.Conv[r]
+		order := g.PostOrder(root)
+		for j := 0; j < q.pop.N; j++ {
+			x := qeval(g, order, root, func(id ir.NodeID) (float64, bool) {
+				n := g.Node(id)
+				switch n.Op {
+				case ir.OpState:
+					si := q.pop.StateIndex(n.Name)
+					return float64(fp.Vals[gn.stateR[si]][j]) * fp.Conv[gn.stateR[si]].Scale, true
+				case ir.OpInput:
+					return 0, true
+				case ir.OpParam:
+					v, _ := q.pop.Param(n.Name)
+					return v.At(j), true
+				}
+				return 0, false
+			})
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return nil, nil, nil, fmt.Errorf("let %s is %g at the initial state of neuron %d", l.Name, x, j)
+			}
+			fp.Vals[r][j] = fixed.Clamp(fixed.RoundHalfAway(math.Ldexp(x, f)), fixed.MinOf(W), fixed.MaxOf(W))
+		}
+	}
 	tg := map[string]*accTarget{}
 	for i, in := range u.Inputs {
 		r := prog.Reg(in.Name)
@@ -464,8 +576,11 @@ func allocateTemps(p *fixed.Program) *fixed.Program {
 		}
 	}
 	base := int32(len(out.Regs))
-	for k := int32(0); k < nphys; k++ {
-		out.Regs = append(out.Regs, fixed.Reg{Name: fmt.Sprintf("t%d", k), Kind: fixed.RegTemp, Type: fixed.I64})
+	for k, j := int32(0), 0; k < nphys; j++ {
+		if name := fmt.Sprintf("t%d", j); out.Reg(name) < 0 { // not a state's, param's or let's name
+			out.Regs = append(out.Regs, fixed.Reg{Name: name, Kind: fixed.RegTemp, Type: fixed.I64})
+			k++
+		}
 	}
 	res := func(r int32) int32 {
 		if r < 0 {

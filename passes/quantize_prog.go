@@ -76,6 +76,17 @@ type qgen struct {
 	live   []bool      // per input: something is delivered to it
 	jumped []bool      // per state: a projection jumps it
 
+	// Recorded lets (docs/fixed-point.md §3.4): per let in q.lets, its
+	// expression, and the register its record reads (its own, or the state
+	// or accumulator it is an alias of); letF its fraction bits.
+	letRoot  []ir.NodeID
+	letR     []int
+	letF     []int
+	letAlias []bool
+	// Ranges of the let's nodes at the sampling points (states after a
+	// step with the inputs that step used), merged with the step's.
+	letLo, letHi map[ir.NodeID]float64
+
 	lo, hi  map[ir.NodeID]float64 // observed range per node (profiling samples)
 	iv      map[ir.NodeID]ival    // interval arithmetic per node
 	varMask map[ir.NodeID]uint64
@@ -189,6 +200,14 @@ func (gn *qgen) prepare() error {
 	gn.cond = prep(u.Spike)
 	for _, a := range u.Reset {
 		gn.resets = append(gn.resets, prep(a.Value))
+	}
+	for _, li := range q.lets {
+		l := u.Lets[li]
+		r := prep(l.Expr)
+		if g.Free(r, func(n ir.Node) bool { return n.Op == ir.OpTime }) {
+			return fmt.Errorf("record %s.%s: the let %s uses the time t, which fixed-point programs do not have; record the states it is computed from instead", q.pop.Name, l.Name, l.Name)
+		}
+		gn.letRoot = append(gn.letRoot, r)
 	}
 	// Variables.
 	gn.varOf = map[ir.NodeID]int{}
@@ -387,7 +406,10 @@ func (gn *qgen) roots() []ir.NodeID {
 	if gn.cond != ir.NoNode {
 		r = append(r, gn.cond)
 	}
-	return append(r, gn.resets...)
+	r = append(r, gn.resets...)
+	// The recorded lets last: a node's range and interval depend only on
+	// its own subtree, so they leave the step's nodes as they were.
+	return append(r, gn.letRoot...)
 }
 
 // monoDiv returns a/b with common factors cancelled: both are flattened
@@ -583,7 +605,98 @@ func (gn *qgen) ranges() error {
 	for i, id := range ce.order {
 		gn.lo[id], gn.hi[id] = lo[i], hi[i]
 	}
+	gn.letRanges(nsamp, stride)
 	return nil
+}
+
+// letRanges evaluates the recorded lets where they are sampled: at step
+// boundary s, over the states then (after step s−1, resets included) and
+// the inputs step s−1 used (0 at s = 0), as the float interpreter records
+// a let (docs/simulator.md, "Record"). letLo/letHi are these ranges
+// merged with the step's (the let's nodes may be shared with it).
+func (gn *qgen) letRanges(nsamp, stride int) {
+	if len(gn.letRoot) == 0 {
+		return
+	}
+	q, pp := gn.q, gn.q.prof
+	gn.letLo, gn.letHi = map[ir.NodeID]float64{}, map[ir.NodeID]float64{}
+	for id, x := range gn.lo {
+		gn.letLo[id] = x
+	}
+	for id, x := range gn.hi {
+		gn.letHi[id] = x
+	}
+	for k, li := range q.lets {
+		r := gn.letRoot[k]
+		for _, row := range pp.lets[li] {
+			for _, x := range row {
+				if math.IsNaN(x) || math.IsInf(x, 0) {
+					continue
+				}
+				if lo, ok := gn.letLo[r]; !ok || x < lo {
+					gn.letLo[r] = x
+				}
+				if hi, ok := gn.letHi[r]; !ok || x > hi {
+					gn.letHi[r] = x
+				}
+			}
+		}
+	}
+	ce := compileQ(gn.g, gn.letRoot...)
+	slotVar := make([]int, len(ce.order))
+	for i, id := range ce.order {
+		slotVar[i] = -1
+		if vi, ok := gn.varOf[id]; ok {
+			slotVar[i] = vi
+		}
+	}
+	leafVal := make([]float64, len(gn.vars))
+	set := func(slot int) (float64, bool) {
+		if vi := slotVar[slot]; vi >= 0 {
+			return leafVal[vi], true
+		}
+		return 0, false
+	}
+	total := nsamp * pp.n
+	for idx := 0; idx < total; idx += stride {
+		s, j := idx/pp.n, idx%pp.n
+		for vi, v := range gn.vars {
+			switch v.op {
+			case ir.OpState:
+				leafVal[vi] = pp.states[v.idx][s][j]
+			case ir.OpInput:
+				x := 0.0
+				if in := pp.inputs[v.idx]; in != nil && s < len(in) {
+					x = in[s][j]
+				}
+				leafVal[vi] = x
+			case ir.OpParam:
+				leafVal[vi] = q.pop.Params[v.idx].At(j)
+			}
+		}
+		ce.run(set)
+		for i, x := range ce.vals {
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				continue
+			}
+			id := ce.order[i]
+			if lo, ok := gn.letLo[id]; !ok || x < lo {
+				gn.letLo[id] = x
+			}
+			if hi, ok := gn.letHi[id]; !ok || x > hi {
+				gn.letHi[id] = x
+			}
+		}
+	}
+}
+
+// withLetRanges runs f with the ranges of the lets' sampling points in
+// place of the step's.
+func (gn *qgen) withLetRanges(f func() error) error {
+	lo, hi := gn.lo, gn.hi
+	gn.lo, gn.hi = gn.letLo, gn.letHi
+	defer func() { gn.lo, gn.hi = lo, hi }()
+	return f()
 }
 
 // qevalOp evaluates a pure op as the float interpreter does (pow of a small
@@ -726,8 +839,12 @@ func (gn *qgen) fracOf(id ir.NodeID) int { return gn.fracFor(gn.magnitude(id)) }
 // ---- code generation ----
 
 func (gn *qgen) temp() int {
-	gn.ntemp++
-	return gn.b.AddReg(fmt.Sprintf("v%d", gn.ntemp), fixed.RegTemp, fixed.I64, "")
+	for {
+		gn.ntemp++
+		if name := fmt.Sprintf("v%d", gn.ntemp); gn.b.P.Reg(name) < 0 { // not a state's or param's name
+			return gn.b.AddReg(name, fixed.RegTemp, fixed.I64, "")
+		}
+	}
 }
 
 // imm returns constant c at f fraction bits.

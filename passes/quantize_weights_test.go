@@ -27,7 +27,6 @@ func TestQuantizeChipWeights(t *testing.T) {
 			t.Fatal(err)
 		}
 		inst.Duration, inst.Steps = 0.02, min(inst.Steps, instance.StepsFor(0.02, inst.Dt))
-		inst.Records = nil // the tv-LIF2HH circuits record V, which fixed point cannot
 		net, rep, err := Quantize(m, QuantizeOptions{Inst: inst, NoErrorRun: true})
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
