@@ -100,11 +100,11 @@ type PopQuant struct {
 	// own at the end of the program (or read from the state or
 	// accumulator it names, Alias), with its format and its error against
 	// float (docs/fixed-point.md §3.4, "recorded lets").
-	Lets      []*StateQuant
-	Accs      []*AccQuant
-	LUTs      []*LUTQuant
-	Instrs    int
-	Regs      int
+	Lets   []*StateQuant
+	Accs   []*AccQuant
+	LUTs   []*LUTQuant
+	Instrs int
+	Regs   int
 	// Spikes of the recorded neurons in the profiling run, float and fixed.
 	SpikesFloat, SpikesFixed int
 	Notes                    []string
@@ -442,9 +442,9 @@ func maxAbs(xs []float64) float64 {
 type popProfile struct {
 	n       int // recorded neurons
 	states  [][][]float64
-	inputs  [][][]float64 // nil per input when nothing is delivered to it
+	inputs  [][][]float64       // nil per input when nothing is delivered to it
 	lets    map[int][][]float64 // recorded lets (by let index); sample s is the let at boundary s, as recorded
-	spikes  int           // spikes of the recorded neurons
+	spikes  int                 // spikes of the recorded neurons
 	stateLo []float64
 	stateHi []float64
 }
