@@ -87,6 +87,7 @@ var agreementNets = []string{
 	"testdata/corpus/cobahh_small.snn",
 	"testdata/corpus/loihi.snn",
 	"testdata/corpus/multicore.snn",
+	"testdata/corpus/lets.snn",
 	"testdata/features.snn",
 }
 

@@ -53,6 +53,7 @@ func List() []Net {
 		{Name: "tvlif2hh", File: "corpus/tvlif2hh.snn", Duration: 0.03, About: "one tv-LIF2HH unit (eight states, divisions)"},
 		{Name: "multicore", File: "corpus/multicore.snn", Duration: 0.03, About: "3,300 LIF neurons on the CUBA-LIF datapath, several cores, heterogeneous delays"},
 		{Name: "adex_rk4", File: "corpus/adex_rk4.snn", Duration: 0.05, About: "four AdEx neurons with method rk4: the four stages over three coupled states, tables over the stages' V, jumps, reset of two states, refractory"},
+		{Name: "lets", File: "corpus/lets.snn", Duration: 0.03, About: "recorded lets: over states, inputs and heterogeneous params, an alias of a state, a constant, the tv-LIF2HH read-out V = F + u4"},
 	}
 }
 
