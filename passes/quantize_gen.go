@@ -36,7 +36,12 @@ func (gn *qgen) generateLets() error {
 	gn.letF = make([]int, len(gn.letRoot))
 	gn.letAlias = make([]bool, len(gn.letRoot))
 	return gn.withLetRanges(func() error {
-		gn.memo = map[ir.NodeID]fx{}
+		// After a spike test with no reset, the registers are those the
+		// condition was computed from: its values (V = F + u4 in
+		// tv-LIF2HH) are reused.
+		if !gn.memoAfterStep {
+			gn.memo = map[ir.NodeID]fx{}
+		}
 		for k, li := range gn.q.lets {
 			l, r := u.Lets[li], gn.letRoot[k]
 			n := g.Node(r)
@@ -284,6 +289,7 @@ func (gn *qgen) generateStep() error {
 		t := gn.store(v, gn.stateF[si])
 		b.Emit(fixed.OpSel, gn.stateR[si], fixed.R(sp), fixed.R(t), fixed.R(gn.stateR[si]))
 	}
+	gn.memoAfterStep = len(u.Reset) == 0
 	if len(u.Reset) > 0 {
 		gn.memo = map[ir.NodeID]fx{}
 		c2, err := gn.gen(gn.cond)

@@ -86,6 +86,9 @@ type qgen struct {
 	// Ranges of the let's nodes at the sampling points (states after a
 	// step with the inputs that step used), merged with the step's.
 	letLo, letHi map[ir.NodeID]float64
+	// memoAfterStep: memo holds values over the registers as the step
+	// leaves them (the spike condition's, when no reset follows it).
+	memoAfterStep bool
 
 	lo, hi  map[ir.NodeID]float64 // observed range per node (profiling samples)
 	iv      map[ir.NodeID]ival    // interval arithmetic per node
