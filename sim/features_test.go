@@ -2,7 +2,6 @@ package sim
 
 import (
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"snnc/backend/loihi"
@@ -16,8 +15,8 @@ import (
 
 // TestFeaturesOnChip: testdata/features.snn (every construct of the
 // language, among them an AdEx unit with method rk4 and a drive with a
-// zero term in time) quantises, and the chip runs it bit for bit like the
-// reference and the interpreter's fixed mode.
+// zero term in time, and records of lets) quantises, and the chip runs it
+// bit for bit like the reference and the interpreter's fixed mode.
 func TestFeaturesOnChip(t *testing.T) {
 	path, err := filepath.Abs(filepath.Join("..", "testdata", "features.snn"))
 	if err != nil {
@@ -33,19 +32,6 @@ func TestFeaturesOnChip(t *testing.T) {
 			t.Fatal(err)
 		}
 		net, _, err := passes.Quantize(m, passes.QuantizeOptions{Inst: inst, NoErrorRun: true})
-		if err != nil && strings.Contains(err.Error(), "can be recorded in fixed point") {
-			// Recording a let in fixed point is separate work; until it
-			// lands, run the network without its let records.
-			t.Logf("without its let records: %v", err)
-			var keep []*instance.Record
-			for _, r := range inst.Records {
-				if r.Kind != instance.RecordLet {
-					keep = append(keep, r)
-				}
-			}
-			inst.Records = keep
-			net, _, err = passes.Quantize(m, passes.QuantizeOptions{Inst: inst, NoErrorRun: true})
-		}
 		return net, err
 	}
 	net, err := build()
