@@ -83,6 +83,8 @@ results do not depend on --threads.`,
 				return err
 			}
 			var run func(progress func(step, total int64)) (*results.Result, error)
+			var notes []string // the backend's lines for the summary
+			note := func(line string) { notes = append(notes, line) }
 			if ib != nil {
 				// A compiled image: it runs as it is, on its backend.
 				if cmd.Flags().Changed("backend") && backend != ib.Name {
@@ -104,7 +106,7 @@ results do not depend on --threads.`,
 				}
 				jf.imageOptions(j, ib)
 				run = func(p func(step, total int64)) (*results.Result, error) {
-					j.Run.Progress = p
+					j.Run.Progress, j.Run.Note = p, note
 					return ib.RunImage(j)
 				}
 			} else {
@@ -121,7 +123,7 @@ results do not depend on --threads.`,
 					return err
 				}
 				run = func(p func(step, total int64)) (*results.Result, error) {
-					j.Run.Progress = p
+					j.Run.Progress, j.Run.Note = p, note
 					return b.Run(j)
 				}
 			}
@@ -144,7 +146,7 @@ results do not depend on --threads.`,
 				}
 			}
 			if !quiet {
-				summary(cmd.OutOrStdout(), r, wall, r.OutputPaths(out))
+				summary(cmd.OutOrStdout(), r, wall, r.OutputPaths(out), notes)
 			}
 			return nil
 		}),
@@ -164,7 +166,10 @@ results do not depend on --threads.`,
 //	cell              1      12   60.00 Hz
 //	trace cell.V: 1 neuron x 2001 samples
 //	wrote squid.json
-func summary(w io.Writer, r *results.Result, wall time.Duration, wrote []string) {
+//
+// and after the traces, the backend's own lines (the chip's cycles and
+// energy on loihi).
+func summary(w io.Writer, r *results.Result, wall time.Duration, wrote []string, notes []string) {
 	fmt.Fprintf(w, "network %s: %d steps of %s ms (%s ms simulated), seed %d, wall time %s\n",
 		r.Network, r.Steps, fmtNum(r.DtMs), fmtNum(r.DurationMs), r.Seed, fmtWall(wall))
 	if len(r.Spikes) > 0 {
@@ -197,6 +202,9 @@ func summary(w io.Writer, r *results.Result, wall time.Duration, wrote []string)
 	}
 	for _, t := range r.Traces {
 		fmt.Fprintf(w, "trace %s: %s x %s\n", t.Name, plural(len(t.Neurons), "neuron"), plural(len(t.TimeMs), "sample"))
+	}
+	for _, n := range notes {
+		fmt.Fprintln(w, n)
 	}
 	if len(wrote) > 0 && wrote[0] != "" {
 		fmt.Fprintf(w, "wrote %s\n", strings.Join(wrote, ", "))

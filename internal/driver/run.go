@@ -85,4 +85,7 @@ type RunOptions struct {
 	// Progress, if set, is called from time to time with the number of
 	// steps done and the total.
 	Progress func(done, total int64)
+	// Note, if set, receives lines a backend adds to the run's summary
+	// (the chip's cores, cycles per step and energy).
+	Note func(line string)
 }
