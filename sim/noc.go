@@ -399,7 +399,20 @@ func (n *noc) run(ceEnd []int64, seBusy, aeBusy []int64) (int64, error) {
 		t := ev.t
 		ev.phase = phasePort
 		mask := 1<<n.pshift - 1
-		for id := ev.scan(0, ev.npt, -1); id >= 0; id = ev.scan(0, ev.npt, id) {
+		// The ports in increasing id, including those woken for this cycle
+		// by the visits (a word is read again after every visit; the
+		// summary skips empty words).
+		cur := ev.cur
+		for w := 0; w < ev.npt; {
+			x := cur[1+w]
+			if x == 0 {
+				if w = ev.nextWord(w+1, ev.npt); w < 0 {
+					break
+				}
+				continue
+			}
+			id := w<<6 | bits.TrailingZeros64(x)
+			cur[1+w] = x & (x - 1) // visited (a wake-up for this port now goes to the next cycle)
 			ev.curPort = id
 			n.visitPort(&n.routers[id>>n.pshift], id&mask, t)
 		}
@@ -735,20 +748,59 @@ func (c *calendar) wakePort(id int, t int64) {
 	if t == c.t && (c.phase > phasePort || (c.phase == phasePort && id <= c.curPort)) {
 		t++
 	}
-	c.set(c.at(t), id>>6, id)
+	c.wake(t, id>>6, id)
+}
+
+// wake adds bit i&63 to data word w of cycle t: straight into the wheel
+// when t is a later cycle within it and no far cycle can be t.
+func (c *calendar) wake(t int64, w, i int) {
+	if t <= c.t || t >= c.t+wheelSize || (len(c.times) > 0 && t >= c.times[0]) {
+		c.set(c.at(t), w, i)
+		return
+	}
+	k := int(t & (wheelSize - 1))
+	if m := uint64(1) << (uint(k) & 63); c.occupied[k>>6]&m == 0 {
+		c.occupied[k>>6] |= m
+		c.wheelT[k] = t
+		c.inWheel++
+	}
+	off := k * c.words
+	c.wheel[off+1+w] |= 1 << (uint(i) & 63)
+	c.wheel[off] |= 1 << uint(w>>c.gsh)
 }
 
 func (c *calendar) wakeAE(core int, t int64) {
 	if t == c.t && c.phase == phaseAE && core <= c.curCore {
 		t++
 	}
-	c.set(c.at(t), c.npt+core>>6, core)
+	c.wake(t, c.npt+core>>6, core)
 }
 
 // set adds bit i&63 to data word w of a cycle's words b.
 func (c *calendar) set(b []uint64, w, i int) {
 	b[1+w] |= 1 << (uint(i) & 63)
 	b[0] |= 1 << uint(w>>c.gsh)
+}
+
+// nextWord returns the first data word of the current cycle at or after w
+// (and before hi) that may be non-zero by the summary, or -1.
+func (c *calendar) nextWord(w, hi int) int {
+	b := c.cur
+	for w < hi {
+		g := w >> c.gsh
+		sm := b[0] >> uint(g)
+		if sm == 0 {
+			return -1
+		}
+		g += bits.TrailingZeros64(sm)
+		w = max(w, g<<c.gsh)
+		for end := min((g+1)<<c.gsh, hi); w < end; w++ {
+			if b[1+w] != 0 {
+				return w
+			}
+		}
+	}
+	return -1
 }
 
 // scan returns the smallest member greater than i of the set held in the
