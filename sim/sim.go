@@ -187,6 +187,7 @@ type core struct {
 	emits     []emit
 	ce        int64
 	in        []synRange // the synapses of the packets arriving this step
+	touch     int32      // see propagate
 	probeCost []probeCost
 	stats     CoreStats
 	energy    Energy
@@ -763,8 +764,19 @@ func (m *machine) propagate(k int64) {
 		size := int32(len(ring))
 		row := int32(((k + 1) & c.mask) * int64(c.ncomp))
 		var syn int64
-		for _, sr := range c.in {
-			ss := c.syn[sr.lo:sr.hi]
+		// Synapse memory is read at random, a cache miss per packet: the
+		// first synapse of the packet `ahead` places on is read early, so
+		// that several misses are under way at once.
+		const ahead = 6
+		in, all := c.in, c.syn
+		var touch int32
+		for x, sr := range in {
+			if x+ahead < len(in) {
+				if lo := in[x+ahead].lo; int(lo) < len(all) {
+					touch ^= all[lo].off
+				}
+			}
+			ss := all[sr.lo:sr.hi]
 			for _, sy := range ss {
 				x := row + sy.off
 				if x >= size {
@@ -774,6 +786,7 @@ func (m *machine) propagate(k int64) {
 			}
 			syn += int64(len(ss))
 		}
+		c.touch = touch // keeps the early reads
 		c.stats.SynOps += syn
 		c.stats.PacketsIn += int64(len(c.in))
 		c.energy.Synaptic += float64(syn) * m.cfg.Energy.SynOp
