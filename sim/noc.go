@@ -648,7 +648,7 @@ const (
 // future (most wake-ups are a few cycles ahead) is a wheel of wheelSize
 // cycles whose words lie in one array; cycles beyond it go to a map and a
 // heap.
-const wheelSize = 1 << 12
+const wheelSize = 1 << 9
 
 type calendar struct {
 	n       *noc
