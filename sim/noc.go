@@ -130,6 +130,8 @@ type noc struct {
 	queue  []int32 // its SE input queue (a FIFO)
 	inj    [][]int32
 	injAt  [][]int64 // emission cycle of each packet of inj
+	injT   [][]int64 // this step: the cycles its AE injected at
+	popT   [][]int64 // this step: the cycles its injection FIFO was popped at
 	injPos []int
 	aeNext []int64
 	seFree []int64
@@ -248,6 +250,8 @@ func newNoC(cfg *loihi.ChipConfig, chips int, cores []*core) *noc {
 	}
 	n.inj = make([][]int32, len(cores))
 	n.injAt = make([][]int64, len(cores))
+	n.injT = make([][]int64, len(cores))
+	n.popT = make([][]int64, len(cores))
 	n.injPos = make([]int, len(cores))
 	n.aeNext = make([]int64, len(cores))
 	n.seFree = make([]int64, len(cores))
@@ -431,6 +435,7 @@ func (n *noc) run(ceEnd []int64, seBusy, aeBusy []int64) (int64, error) {
 	for c := range n.queue {
 		n.drainSE(c, math.MaxInt64)
 	}
+	n.localFIFOMax()
 	if n.pending != 0 || n.inFlight != 0 {
 		return 0, fmt.Errorf("sim: the network on chip is stuck with %d packets in flight and %d to inject (a back-pressure deadlock: a simulator bug)", n.inFlight, n.pending)
 	}
@@ -442,6 +447,8 @@ func (n *noc) endStep() {
 	for c := range n.inj {
 		n.inj[c] = n.inj[c][:0]
 		n.injAt[c] = n.injAt[c][:0]
+		n.injT[c] = n.injT[c][:0]
+		n.popT[c] = n.popT[c][:0]
 	}
 	n.pk = n.pk[:0]
 }
@@ -544,6 +551,9 @@ func (n *noc) visitPort(r *router, o int, t int64) {
 	wasFull := f.n >= f.cap
 	id := n.pop(f)
 	r.dropWant(int32(i), int32(o))
+	if uc := r.upC[i]; uc >= 0 {
+		n.popT[uc] = append(n.popT[uc], t) // an injection FIFO
+	}
 	p := &n.pk[id]
 	p.arr = t + int64(pt.lat)
 	pt.busy = t + int64(pt.link)
@@ -594,13 +604,13 @@ func (n *noc) visitPort(r *router, o int, t int64) {
 
 func (n *noc) visitAE(c int, t int64) {
 	pos := n.injPos[c]
-	if pos >= len(n.inj[c]) {
+	list := n.inj[c]
+	if pos >= len(list) {
 		return
 	}
-	ev := n.ev
 	ready := max(n.injAt[c][pos], n.aeNext[c])
 	if ready > t {
-		ev.wakeAE(c, ready)
+		n.ev.wakeAE(c, ready)
 		return
 	}
 	f := &n.fifos[n.coreIn[c]]
@@ -608,26 +618,55 @@ func (n *noc) visitAE(c int, t int64) {
 		return // woken by the credit
 	}
 	r := &n.routers[n.coreR[c]]
-	id := n.inj[c][pos]
-	p := &n.pk[id]
-	p.key = uint64(t)<<32 | uint64(uint32(p.seq))
-	p.arr = t
-	p.out = int32(r.route[p.dst])
-	if n.push(f, id) {
-		r.addWant(int32(portL0+n.cores[c].loc.Core), p.out)
-		n.wakePort(r, p.out, max(t+1, r.port[p.out&(maxPorts-1)].busy))
+	in := int32(portL0 + n.cores[c].loc.Core)
+	// Inject now and, while the FIFO has room, the next packets at the
+	// cycles the engine reaches them: only this engine fills the FIFO, so
+	// a slot free now is still free then. A packet injected at cycle x is
+	// seen by the router from x + 1 (routers come before axon engines in a
+	// cycle). The FIFO then counts packets that are not in it yet, which
+	// only makes this engine wait for a credit it would wait for anyway;
+	// its true occupancy, for MaxFIFO, is worked out from the injection
+	// and pop cycles at the end of the step.
+	x := t
+	for {
+		id := list[pos]
+		p := &n.pk[id]
+		p.key = uint64(x)<<32 | uint64(uint32(p.seq))
+		p.arr = x + 1
+		p.out = int32(r.route[p.dst])
+		if n.push(f, id) {
+			r.addWant(in, p.out)
+			n.wakePort(r, p.out, max(x+1, r.port[p.out&(maxPorts-1)].busy))
+		}
+		n.injT[c] = append(n.injT[c], x)
+		n.aeNext[c] = x + n.aeStep
+		n.aeBusy[c] += n.aeStep
+		n.pending--
+		n.inFlight++
+		n.quiet = max(n.quiet, n.aeNext[c])
+		pos++
+		if pos >= len(list) || f.n >= f.cap {
+			break
+		}
+		x = max(n.injAt[c][pos], n.aeNext[c])
 	}
-	if int(f.max) > n.stats.MaxFIFO {
-		n.stats.MaxFIFO = int(f.max)
-	}
-	n.injPos[c]++
-	n.aeNext[c] = t + n.aeStep
-	n.aeBusy[c] += n.aeStep
-	n.pending--
-	n.inFlight++
-	n.quiet = max(n.quiet, n.aeNext[c])
-	if pos+1 < len(n.inj[c]) {
-		ev.wakeAE(c, max(n.injAt[c][pos+1], n.aeNext[c]))
+	n.injPos[c] = pos
+}
+
+// localFIFOMax adds the largest occupancy of the cores' injection FIFOs
+// to the statistics: after the j-th injection (at cycle x) a FIFO holds
+// j + 1 packets less those popped by cycle x (a pop in cycle x comes
+// first).
+func (n *noc) localFIFOMax() {
+	for c, inj := range n.injT {
+		pops := n.popT[c]
+		k := 0
+		for j, x := range inj {
+			for k < len(pops) && pops[k] <= x {
+				k++
+			}
+			n.stats.MaxFIFO = max(n.stats.MaxFIFO, j+1-k)
+		}
 	}
 }
 
