@@ -924,10 +924,7 @@ func (c *calendar) next() bool {
 // done releases the current cycle's words.
 func (c *calendar) done() {
 	b := c.cur
-	for sm := b[0]; sm != 0; sm &= sm - 1 {
-		g := bits.TrailingZeros64(sm)
-		clear(b[1+g<<c.gsh : 1+min((g+1)<<c.gsh, c.npt+c.nae)])
-	}
+	clear(b[1+c.npt:]) // the axon engines' words: the ports' were cleared as they were visited
 	b[0] = 0
 	if c.curSlot < 0 {
 		c.free = append(c.free, c.cur)
