@@ -290,8 +290,10 @@ func inPortOf(o int) int {
 	return -1
 }
 
-// add queues a packet for injection by its source core's AE. The
-// statistics that do not depend on timing are counted here.
+// add queues a packet for injection by its source core's AE, resolving
+// its route here and counting the statistics that do not depend on timing.
+// The simulator resolves routes once per output axon and uses addResolved;
+// add serves the tests that build traffic by hand.
 func (n *noc) add(src, dst int, axon int32, emit int64) {
 	if n.routes == nil {
 		n.routes = make([][]routeInfo, len(n.cores))
