@@ -42,15 +42,20 @@ const (
 const maxPorts = 32
 
 // packet is one packet in flight during a step.
+// Its index in noc.pk is its sequence number: the order of add within the
+// step (ages of packets injected in the same cycle compare by it). 32
+// bytes.
 type packet struct {
 	arr  int64  // arrival at the FIFO or queue it is in
 	key  uint64 // age: inject cycle << 32 | sequence (smaller is older)
 	due  int64  // emission + unloaded latency: waiting past it is a stall
 	dst  int32  // destination core
-	cost int32  // SE cycles at the destination
-	out  int32  // the output port it wants at the router it is in
-	seq  int32  // order of add within the step
+	cost uint16 // SE cycles at the destination (at most maxSECost)
+	out  uint8  // the output port it wants at the router it is in
 }
+
+// maxSECost bounds a synapse engine's cycles for one packet.
+const maxSECost = 1<<16 - 1
 
 // fifo is a packet queue: a ring of packet indices in the noc's slab,
 // with its head's arrival, age and wanted output cached. Capacities are at
@@ -314,7 +319,7 @@ func (n *noc) add(src, dst int, axon int32, emit int64) {
 	}
 	r := &n.routes[src][dst]
 	id := int32(len(n.pk))
-	n.pk = append(n.pk, packet{due: emit + int64(r.unloaded), dst: int32(dst), cost: n.cores[dst].axCycles[axon], seq: id})
+	n.pk = append(n.pk, packet{due: emit + int64(r.unloaded), dst: int32(dst), cost: uint16(n.cores[dst].axCycles[axon])})
 	n.inj[src] = append(n.inj[src], id)
 	n.injAt[src] = append(n.injAt[src], emit)
 	if r.sameTile {
@@ -329,7 +334,7 @@ func (n *noc) add(src, dst int, axon int32, emit int64) {
 // counts the timing-independent statistics itself).
 func (n *noc) addResolved(tp trafficPkt) {
 	id := int32(len(n.pk))
-	n.pk = append(n.pk, packet{due: tp.due, dst: tp.dst, cost: tp.cost, seq: id})
+	n.pk = append(n.pk, packet{due: tp.due, dst: tp.dst, cost: uint16(tp.cost)})
 	n.inj[tp.src] = append(n.inj[tp.src], id)
 	n.injAt[tp.src] = append(n.injAt[tp.src], tp.emit)
 }
@@ -343,7 +348,7 @@ func (n *noc) push(f *fifo, id int32) bool {
 	}
 	if f.n == 1 {
 		p := &n.pk[id]
-		f.hArr, f.hKey, f.hOut = p.arr, p.key, uint8(p.out)
+		f.hArr, f.hKey, f.hOut = p.arr, p.key, p.out
 		return true
 	}
 	return false
@@ -356,7 +361,7 @@ func (n *noc) pop(f *fifo) int32 {
 	f.n--
 	if f.n > 0 {
 		p := &n.pk[n.slab[f.base+int32(f.h)]]
-		f.hArr, f.hKey, f.hOut = p.arr, p.key, uint8(p.out)
+		f.hArr, f.hKey, f.hOut = p.arr, p.key, p.out
 	}
 	return id
 }
@@ -469,7 +474,8 @@ func (n *noc) drainSE(c int, t int64) {
 		if at > t {
 			return
 		}
-		p := &n.pk[n.pop(q)]
+		id := n.pop(q)
+		p := &n.pk[id]
 		cost := int64(p.cost)
 		n.seFree[c] = at + cost
 		n.seBusy[c] += cost
@@ -477,7 +483,7 @@ func (n *noc) drainSE(c int, t int64) {
 		n.stats.Packets++
 		n.stats.StallCycles += max(0, at-p.due)
 		if n.onDeliver != nil {
-			n.onDeliver(p.seq, at)
+			n.onDeliver(id, at)
 		}
 		n.quiet = max(n.quiet, at+cost)
 	}
@@ -574,10 +580,11 @@ func (n *noc) visitPort(r *router, o int, t int64) {
 	// comes). A core's queue is drained when looked at.
 	if nx := pt.next; nx >= 0 {
 		nr := &n.routers[nx]
-		p.out = int32(nr.route[p.dst])
+		out := nr.route[p.dst]
+		p.out = uint8(out)
 		if n.push(dst, id) {
-			nr.addWant(pt.nextP, p.out)
-			n.wakePort(nr, p.out, max(p.arr, nr.port[p.out&(maxPorts-1)].busy))
+			nr.addWant(pt.nextP, int32(out))
+			n.wakePort(nr, int32(out), max(p.arr, nr.port[out&(maxPorts-1)].busy))
 		}
 		if int(dst.max) > n.stats.MaxFIFO {
 			n.stats.MaxFIFO = int(dst.max)
@@ -633,12 +640,13 @@ func (n *noc) visitAE(c int, t int64) {
 	for {
 		id := list[pos]
 		p := &n.pk[id]
-		p.key = uint64(x)<<32 | uint64(uint32(p.seq))
+		p.key = uint64(x)<<32 | uint64(uint32(id))
 		p.arr = x + 1
-		p.out = int32(r.route[p.dst])
+		out := r.route[p.dst]
+		p.out = uint8(out)
 		if n.push(f, id) {
-			r.addWant(in, p.out)
-			n.wakePort(r, p.out, max(x+1, r.port[p.out&(maxPorts-1)].busy))
+			r.addWant(in, int32(out))
+			n.wakePort(r, int32(out), max(x+1, r.port[out&(maxPorts-1)].busy))
 		}
 		n.injT[c] = append(n.injT[c], x)
 		n.aeNext[c] = x + n.aeStep

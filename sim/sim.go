@@ -362,7 +362,11 @@ func (c *core) decodeSynapses(cfg *loihi.ChipConfig) error {
 		}
 		blocks := countBlocks(ic, a)
 		c.axStart[a+1] = int32(len(c.syn))
-		c.axCycles[a] = int32(cfg.Cycles.SEPacket + blocks*cfg.Cycles.SEBlock + n*cfg.Cycles.SESynapse)
+		cost := cfg.Cycles.SEPacket + blocks*cfg.Cycles.SEBlock + n*cfg.Cycles.SESynapse
+		if cost < 0 || cost > maxSECost {
+			return fmt.Errorf("core %d: input axon %d costs its synapse engine %d cycles per packet; the simulator supports at most %d", ic.ID, a, cost, maxSECost)
+		}
+		c.axCycles[a] = int32(cost)
 	}
 	return nil
 }
