@@ -111,11 +111,46 @@ type NoCStats struct {
 	MaxCoreQueue  int   `json:"max_core_queue"` // largest core input queue occupancy seen (packets)
 }
 
-// routeInfo is what a packet needs of its route.
+// add adds o's counters to s (sums; maxima for the Max fields).
+func (s *NoCStats) add(o NoCStats) {
+	s.Packets += o.Packets
+	s.WithinTile += o.WithinTile
+	s.HopsX += o.HopsX
+	s.HopsY += o.HopsY
+	s.ChipCrossings += o.ChipCrossings
+	s.StallCycles += o.StallCycles
+	s.MaxFIFO = max(s.MaxFIFO, o.MaxFIFO)
+	s.MaxCoreQueue = max(s.MaxCoreQueue, o.MaxCoreQueue)
+}
+
+// countRoute adds a packet's timing-independent counters: its hops and
+// chip crossings, or that it stayed in its tile.
+func (s *NoCStats) countRoute(r *routeInfo) {
+	if r.hopsX == 0 && r.hopsY == 0 {
+		s.WithinTile++
+	}
+	s.HopsX += int64(r.hopsX)
+	s.HopsY += int64(r.hopsY)
+	s.ChipCrossings += int64(r.crossings)
+}
+
+// routeInfo is what the simulator needs of the route between two cores.
 type routeInfo struct {
 	hopsX, hopsY, crossings int32
-	unloaded                int32
-	sameTile                bool
+	unloaded                int32   // latency without contention, from injection to the SE's queue
+	energy                  float64 // pJ per packet
+}
+
+// resolveRoute returns the route from the core at a to the core at b.
+func resolveRoute(cfg *loihi.ChipConfig, a, b loihi.Loc) routeInfo {
+	r := cfg.RouteBetween(a, b)
+	ri := routeInfo{hopsX: int32(r.HopsX), hopsY: int32(r.HopsY), crossings: int32(r.ChipCrossX + r.ChipCrossY),
+		unloaded: int32(r.LatencyCyc) + 1, // +1: the router sees an injected packet the next cycle
+		energy:   r.EnergyPJ}
+	if !r.SameTile {
+		ri.unloaded += int32(cfg.Cycles.SameTile) // the final ejection
+	}
+	return ri
 }
 
 type noc struct {
@@ -126,7 +161,6 @@ type noc struct {
 	fifos   []fifo
 	slab    []int32
 	stats   NoCStats
-	routes  [][]routeInfo // per source core (filled on first use): per destination core
 	ev      *calendar
 
 	// Per core.
@@ -297,37 +331,12 @@ func inPortOf(o int) int {
 
 // add queues a packet for injection by its source core's AE, resolving
 // its route here and counting the statistics that do not depend on timing.
-// The simulator resolves routes once per output axon and uses addResolved;
-// add serves the tests that build traffic by hand.
+// The simulator resolves routes once per output axon (outAxon) and uses
+// addResolved; add serves the tests that build traffic by hand.
 func (n *noc) add(src, dst int, axon int32, emit int64) {
-	if n.routes == nil {
-		n.routes = make([][]routeInfo, len(n.cores))
-	}
-	if n.routes[src] == nil {
-		ri := make([]routeInfo, len(n.cores))
-		s := n.cores[src].loc
-		for j, c := range n.cores {
-			r := n.cfg.RouteBetween(s, c.loc)
-			ri[j] = routeInfo{hopsX: int32(r.HopsX), hopsY: int32(r.HopsY), crossings: int32(r.ChipCrossX + r.ChipCrossY),
-				unloaded: int32(r.LatencyCyc) + 1, // +1: the router sees an injected packet the next cycle
-				sameTile: r.HopsX == 0 && r.HopsY == 0}
-			if !r.SameTile {
-				ri[j].unloaded += int32(n.cfg.Cycles.SameTile) // the final ejection
-			}
-		}
-		n.routes[src] = ri
-	}
-	r := &n.routes[src][dst]
-	id := int32(len(n.pk))
-	n.pk = append(n.pk, packet{due: emit + int64(r.unloaded), dst: int32(dst), cost: uint16(n.cores[dst].axCycles[axon])})
-	n.inj[src] = append(n.inj[src], id)
-	n.injAt[src] = append(n.injAt[src], emit)
-	if r.sameTile {
-		n.stats.WithinTile++
-	}
-	n.stats.HopsX += int64(r.hopsX)
-	n.stats.HopsY += int64(r.hopsY)
-	n.stats.ChipCrossings += int64(r.crossings)
+	r := resolveRoute(n.cfg, n.cores[src].loc, n.cores[dst].loc)
+	n.stats.countRoute(&r)
+	n.addResolved(trafficPkt{src: int32(src), dst: int32(dst), cost: n.cores[dst].axCycles[axon], emit: emit, due: emit + int64(r.unloaded)})
 }
 
 // addResolved queues a packet whose route the caller has resolved (it
@@ -813,9 +822,7 @@ func (c *calendar) wake(t int64, w, i int) {
 		c.wheelT[k] = t
 		c.inWheel++
 	}
-	off := k * c.words
-	c.wheel[off+1+w] |= 1 << (uint(i) & 63)
-	c.wheel[off] |= 1 << uint(w>>c.gsh)
+	c.set(c.wheel[k*c.words:], w, i)
 }
 
 func (c *calendar) wakeAE(core int, t int64) {
@@ -865,21 +872,10 @@ func (c *calendar) scan(lo, hi, i int) int {
 	if x := b[1+w] >> (uint(i) & 63); x != 0 {
 		return i + bits.TrailingZeros64(x)
 	}
-	for w++; w < hi; {
-		g := w >> c.gsh
-		sm := b[0] >> uint(g)
-		if sm == 0 {
-			return -1
-		}
-		g += bits.TrailingZeros64(sm)
-		w = max(w, g<<c.gsh)
-		for end := min((g+1)<<c.gsh, hi); w < end; w++ {
-			if x := b[1+w]; x != 0 {
-				return (w-lo)<<6 + bits.TrailingZeros64(x)
-			}
-		}
+	if w = c.nextWord(w+1, hi); w < 0 {
+		return -1
 	}
-	return -1
+	return (w-lo)<<6 + bits.TrailingZeros64(b[1+w])
 }
 
 // wheelMin returns the slot of the earliest cycle in the wheel, or -1:

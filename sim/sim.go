@@ -114,7 +114,6 @@ type machine struct {
 	stims   []*stimRT
 	threads int
 	tm      *timer
-	tr      *traffic // the step's traffic, filled by propagate
 	route   NoCStats // the timing-independent counters of the packets timed
 	k       int64
 
@@ -205,14 +204,13 @@ type synapse struct {
 	off int32
 }
 
-// outAxon is an output axon resolved once: destination core index, input
-// axon there, the destination SE's cycles for it, and the route's unloaded
-// latency, energy and hops.
+// outAxon is an output axon resolved once: destination core index, the
+// destination SE's cycles for a packet on it, the input axon's synapses
+// there, and the route.
 type outAxon struct {
-	dst, axon, cost, unloaded int32
-	hopsX, hopsY, crossings   int32
-	syn                       synRange // the input axon's synapses at dst
-	energy                    float64
+	dst, cost int32
+	syn       synRange
+	route     routeInfo
 }
 
 // synRange is an input axon's synapses: syn[lo:hi] of its core.
@@ -270,13 +268,8 @@ func newMachine(img *loihi.Image, opt Options) (*machine, error) {
 				return nil, fmt.Errorf("sim: core %d: output axon %d leads to core %d axon %d, which does not exist", c.ic.ID, i, oa.Core, oa.Axon)
 			}
 			dc := m.cores[d]
-			r := m.cfg.RouteBetween(c.loc, dc.loc)
-			o := outAxon{dst: int32(d), axon: int32(oa.Axon), cost: dc.axCycles[oa.Axon], syn: synRange{dc.axStart[oa.Axon], dc.axStart[oa.Axon+1]},
-				unloaded: int32(r.LatencyCyc) + 1, // +1: the router sees an injected packet the next cycle
-				hopsX:    int32(r.HopsX), hopsY: int32(r.HopsY), crossings: int32(r.ChipCrossX + r.ChipCrossY), energy: r.EnergyPJ}
-			if !r.SameTile {
-				o.unloaded += int32(m.cfg.Cycles.SameTile) // the final ejection
-			}
+			o := outAxon{dst: int32(d), cost: dc.axCycles[oa.Axon], syn: synRange{dc.axStart[oa.Axon], dc.axStart[oa.Axon+1]},
+				route: resolveRoute(m.cfg, c.loc, dc.loc)}
 			c.out[i] = o
 		}
 	}
@@ -357,9 +350,6 @@ func (c *core) decodeSynapses(cfg *loihi.ChipConfig) error {
 			return fmt.Errorf("core %d: input axon %d has a synaptic weight outside 32 bits (a weight exponent beyond the chip's range)", ic.ID, a)
 		}
 		n := len(c.syn) - n0
-		if d := int(c.maxDelay); d+2 > ic.RingSlots {
-			return fmt.Errorf("core %d: delay %d needs more than the %d ring slots", ic.ID, d, ic.RingSlots)
-		}
 		blocks := countBlocks(ic, a)
 		c.axStart[a+1] = int32(len(c.syn))
 		cost := cfg.Cycles.SEPacket + blocks*cfg.Cycles.SEBlock + n*cfg.Cycles.SESynapse
@@ -367,6 +357,9 @@ func (c *core) decodeSynapses(cfg *loihi.ChipConfig) error {
 			return fmt.Errorf("core %d: input axon %d costs its synapse engine %d cycles per packet; the simulator supports at most %d", ic.ID, a, cost, maxSECost)
 		}
 		c.axCycles[a] = int32(cost)
+	}
+	if d := int(c.maxDelay); d+2 > ic.RingSlots {
+		return fmt.Errorf("core %d: delay %d needs more than the %d ring slots", ic.ID, d, ic.RingSlots)
 	}
 	return nil
 }
@@ -568,18 +561,18 @@ func (m *machine) run() error {
 		}
 		m.parallel(func(c *core) { m.update(c, k) })
 		m.recordSpikes(k)
+		var tr *traffic // the step's packets, for the timing model
 		if m.tm != nil {
-			m.tr = m.tm.batch(k)
+			tr = m.tm.batch(k)
 		}
-		m.propagate(k)
-		if m.tm != nil {
+		m.propagate(k, tr)
+		if tr != nil {
 			for i, c := range m.cores {
-				m.tr.ceEnd[i] = c.ce
+				tr.ceEnd[i] = c.ce
 			}
-			if err := m.tm.submit(m.tr); err != nil {
+			if err := m.tm.submit(tr); err != nil {
 				return err
 			}
-			m.tr = nil
 		}
 		m.sample(k + 1)
 		if m.opt.Progress != nil && ((k+1)%every == 0 || k+1 == m.steps) {
@@ -736,8 +729,8 @@ func (m *machine) update(c *core, k int64) {
 
 // propagate sends the step's spikes along every output axon: values into
 // the destination rings (in parallel per destination core) and packets
-// into the network model.
-func (m *machine) propagate(k int64) {
+// into tr for the network model (nil: no timing).
+func (m *machine) propagate(k int64, tr *traffic) {
 	for _, c := range m.cores {
 		c.in = c.in[:0]
 	}
@@ -748,15 +741,10 @@ func (m *machine) propagate(k int64) {
 				dc := m.cores[oa.dst]
 				dc.in = append(dc.in, oa.syn)
 				c.stats.PacketsOut++
-				c.energy.NoC += oa.energy
-				if m.tr != nil {
-					m.tr.pkts = append(m.tr.pkts, trafficPkt{src: int32(c.idx), dst: oa.dst, cost: oa.cost, emit: e.cycle, due: e.cycle + int64(oa.unloaded)})
-					if oa.hopsX == 0 && oa.hopsY == 0 {
-						m.route.WithinTile++
-					}
-					m.route.HopsX += int64(oa.hopsX)
-					m.route.HopsY += int64(oa.hopsY)
-					m.route.ChipCrossings += int64(oa.crossings)
+				c.energy.NoC += oa.route.energy
+				if tr != nil {
+					tr.pkts = append(tr.pkts, trafficPkt{src: int32(c.idx), dst: oa.dst, cost: oa.cost, emit: e.cycle, due: e.cycle + int64(oa.route.unloaded)})
+					m.route.countRoute(&oa.route)
 				}
 			}
 		}
@@ -866,10 +854,7 @@ func (m *machine) finishStats(start time.Time) *Stats {
 	st.SimulatedTime = float64(st.Cycles) / m.cfg.ClockHz
 	if m.tm != nil {
 		st.NoC = m.tm.stats()
-		st.NoC.WithinTile += m.route.WithinTile
-		st.NoC.HopsX += m.route.HopsX
-		st.NoC.HopsY += m.route.HopsY
-		st.NoC.ChipCrossings += m.route.ChipCrossings
+		st.NoC.add(m.route)
 	}
 	en := &m.cfg.Energy
 	for i, c := range m.cores {

@@ -166,15 +166,7 @@ func (tm *timer) merge(tr *traffic) {
 func (tm *timer) stats() NoCStats {
 	var s NoCStats
 	for _, n := range tm.workers {
-		w := n.stats
-		s.Packets += w.Packets
-		s.WithinTile += w.WithinTile
-		s.HopsX += w.HopsX
-		s.HopsY += w.HopsY
-		s.ChipCrossings += w.ChipCrossings
-		s.StallCycles += w.StallCycles
-		s.MaxFIFO = max(s.MaxFIFO, w.MaxFIFO)
-		s.MaxCoreQueue = max(s.MaxCoreQueue, w.MaxCoreQueue)
+		s.add(n.stats)
 	}
 	return s
 }
@@ -188,8 +180,6 @@ func (n *noc) simulate(tr *traffic) {
 	clear(tr.aeBusy)
 	tr.cycles, tr.err = n.run(tr.ceEnd, tr.seBusy, tr.aeBusy)
 	if tr.err != nil {
-		tr.err = fmtStepErr(tr.k, tr.err)
+		tr.err = fmt.Errorf("step %d: %w", tr.k, tr.err)
 	}
 }
-
-func fmtStepErr(k int64, err error) error { return fmt.Errorf("step %d: %w", k, err) }
