@@ -351,6 +351,64 @@ func (n *refNet) run(ceEnd []int64, seBusy, aeBusy []int64) (int64, error) {
 	return quiet, nil
 }
 
+// pair is the event-driven model and the reference on one network, fed
+// the same traffic step after step.
+type pair struct {
+	a    *noc
+	b    *refNet
+	locs []loihi.Loc
+	se   [][]int32
+	got  []int64 // per packet of the step: the event-driven model's delivery cycle
+	evs  []string
+}
+
+// newPair places len(ids) cores at the global core ids; se[i] are core
+// i's SE cycles per input axon.
+func newPair(cfg *loihi.ChipConfig, chips int, ids []int, se [][]int32) *pair {
+	p := &pair{se: se}
+	var cs []*core
+	for i, id := range ids {
+		p.locs = append(p.locs, cfg.CoreLoc(id, chips))
+		cs = append(cs, &core{idx: i, loc: p.locs[i], axCycles: se[i]})
+	}
+	p.a = newNoC(cfg, chips, cs)
+	p.b = newRefNet(cfg, chips, p.locs, se)
+	p.a.onDeliver = func(seq int32, t int64) {
+		for int(seq) >= len(p.got) {
+			p.got = append(p.got, -1)
+		}
+		p.got[seq] = t
+	}
+	return p
+}
+
+// add queues a packet in both (per source, in emission order).
+func (p *pair) add(src, dst int, axon int32, emit int64) {
+	p.a.add(src, dst, axon, emit)
+	p.b.add(src, dst, axon, emit)
+	p.evs = append(p.evs, fmt.Sprintf("%d→%d@%d", src, dst, emit))
+}
+
+// step runs the queued traffic in both and returns what differs, or "":
+// the quiescence cycle, every packet's delivery cycle, the SE and AE busy
+// cycles per core, and the statistics so far.
+func (p *pair) step(ce []int64) string {
+	n := len(p.locs)
+	sa, aa, sb, ab := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	qa, errA := p.a.run(ce, sa, aa)
+	qb, errB := p.b.run(ce, sb, ab)
+	defer func() { p.got, p.b.delivered, p.b.seq, p.evs = p.got[:0], p.b.delivered[:0], 0, p.evs[:0] }()
+	if errA != nil || errB != nil || qa != qb || p.a.stats != p.b.stats || !slices.Equal(sa, sb) || !slices.Equal(aa, ab) || !slices.Equal(p.got, p.b.delivered) {
+		var cores []string
+		for i, l := range p.locs {
+			cores = append(cores, fmt.Sprintf("core %d at (%d,%d) #%d, SE %v", i, l.X, l.Y, l.Core, p.se[i]))
+		}
+		return fmt.Sprintf("cores %v\npackets (src→dst@emit) %v\nevent-driven: quiet %d, %v, %+v, SE %v, AE %v\n  delivered %v\nreference:    quiet %d, %v, %+v, SE %v, AE %v\n  delivered %v",
+			cores, p.evs, qa, errA, p.a.stats, sa, aa, p.got, qb, errB, p.b.stats, sb, ab, p.b.delivered)
+	}
+	return ""
+}
+
 // TestNoCEventDrivenEqualsCycleByCycle runs random traffic through both
 // implementations and requires identical timing — every packet's delivery
 // cycle — and statistics.
@@ -367,63 +425,77 @@ func TestNoCEventDrivenEqualsCycleByCycle(t *testing.T) {
 			cfg.CoresPerTile = 1 + rng.IntN(16)
 		}
 		ncores := 2 + rng.IntN(20)
-		perm := rng.Perm(cfg.CoresPerChip() * chips)
-		ids := perm[:ncores]
+		ids := rng.Perm(cfg.CoresPerChip() * chips)[:ncores]
 		naxons := 1 + rng.IntN(4)
 		se := make([][]int32, ncores)
-		var cs []*core
-		var locs []loihi.Loc
-		for i, id := range ids {
+		for i := range se {
 			for a := 0; a < naxons; a++ {
 				se[i] = append(se[i], int32(1+rng.IntN(60)))
 			}
-			locs = append(locs, cfg.CoreLoc(id, chips))
-			cs = append(cs, &core{idx: i, loc: locs[i], axCycles: se[i]})
 		}
-		a := newNoC(&cfg, chips, cs)
-		b := newRefNet(&cfg, chips, locs, se)
-		var got []int64
-		a.onDeliver = func(seq int32, t int64) {
-			for int(seq) >= len(got) {
-				got = append(got, -1)
-			}
-			got[seq] = t
-		}
+		p := newPair(&cfg, chips, ids, se)
 		// Two steps on the same network: nothing may leak from one to the
 		// next.
 		for step := 0; step < 2; step++ {
-			npk := rng.IntN(400)
 			type ev struct {
 				s, d int
 				a    int32
 				t    int64
 			}
 			var evs []ev
-			for k := 0; k < npk; k++ {
+			for k := rng.IntN(400); k > 0; k-- {
 				evs = append(evs, ev{rng.IntN(ncores), rng.IntN(ncores), int32(rng.IntN(naxons)), int64(rng.IntN(300))})
 			}
-			// Per source, packets in emission order (as the AE gets them).
 			sort.SliceStable(evs, func(i, j int) bool { return evs[i].t < evs[j].t })
-			got, b.delivered, b.seq = got[:0], b.delivered[:0], 0
 			for _, e := range evs {
-				a.add(e.s, e.d, e.a, e.t)
-				b.add(e.s, e.d, e.a, e.t)
+				p.add(e.s, e.d, e.a, e.t)
 			}
 			ce := make([]int64, ncores)
 			for i := range ce {
 				ce[i] = int64(rng.IntN(200))
 			}
-			sa, aa := make([]int64, ncores), make([]int64, ncores)
-			sb, ab := make([]int64, ncores), make([]int64, ncores)
-			qa, errA := a.run(ce, sa, aa)
-			qb, errB := b.run(ce, sb, ab)
-			if errA != nil || errB != nil {
-				t.Fatalf("trial %d: %v / %v", trial, errA, errB)
+			if d := p.step(ce); d != "" {
+				t.Fatalf("trial %d step %d (FIFO %d, queue %d, %d cores/tile):\n%s", trial, step, cfg.Cycles.RouterFIFO, cfg.Cycles.CoreInQueue, cfg.CoresPerTile, d)
 			}
-			if qa != qb || a.stats != b.stats || !slices.Equal(sa, sb) || !slices.Equal(aa, ab) || !slices.Equal(got, b.delivered) {
-				t.Fatalf("trial %d step %d (%d cores, %d packets, fifo %d, queue %d, %d cores/tile): event-driven %d %+v, cycle-by-cycle %d %+v\ndelivered %v\nwant      %v",
-					trial, step, ncores, npk, cfg.Cycles.RouterFIFO, cfg.Cycles.CoreInQueue, cfg.CoresPerTile, qa, a.stats, qb, b.stats, got, b.delivered)
-			}
+		}
+	}
+}
+
+// TestNoCSmallNetworks compares the two implementations on many tiny
+// networks (2–4 cores, 1–6 packets, FIFOs and queues of 1–2 packets):
+// small cases where one rule decides a cycle are where an ordering
+// mistake shows, and it reads easily when it does.
+func TestNoCSmallNetworks(t *testing.T) {
+	trials := 5000
+	if testing.Short() {
+		trials = 500
+	}
+	rng := rand.New(rand.NewPCG(7, 9))
+	for trial := 0; trial < trials; trial++ {
+		cfg := loihi.DefaultChip()
+		cfg.Cycles.RouterFIFO = 1 + rng.IntN(2)
+		cfg.Cycles.CoreInQueue = 1 + rng.IntN(2)
+		ncores := 2 + rng.IntN(3)
+		ids := rng.Perm(cfg.CoresPerChip())[:ncores]
+		se := make([][]int32, ncores)
+		for i := range se {
+			se[i] = []int32{int32(1 + rng.IntN(10))}
+		}
+		p := newPair(&cfg, 1, ids, se)
+		type ev struct {
+			s, d int
+			t    int64
+		}
+		var evs []ev
+		for k := 1 + rng.IntN(6); k > 0; k-- {
+			evs = append(evs, ev{rng.IntN(ncores), rng.IntN(ncores), int64(rng.IntN(10))})
+		}
+		sort.SliceStable(evs, func(i, j int) bool { return evs[i].t < evs[j].t })
+		for _, e := range evs {
+			p.add(e.s, e.d, 0, e.t)
+		}
+		if d := p.step(make([]int64, ncores)); d != "" {
+			t.Fatalf("trial %d (FIFO %d, queue %d):\n%s", trial, cfg.Cycles.RouterFIFO, cfg.Cycles.CoreInQueue, d)
 		}
 	}
 }
@@ -484,66 +556,6 @@ func TestRunTimingEqualsReference(t *testing.T) {
 			if c.SEBusy != se[i] || c.AEBusy != ae[i] {
 				t.Errorf("threads %d core %d: SE/AE busy %d/%d, reference %d/%d", threads, i, c.SEBusy, c.AEBusy, se[i], ae[i])
 			}
-		}
-	}
-}
-
-// TestNoCSmallNetworks compares the two implementations on many tiny
-// networks (2–4 cores, 1–6 packets, FIFOs and queues of 1–2 packets):
-// small cases where one rule decides a cycle are where an ordering
-// mistake shows, and it reads easily when it does.
-func TestNoCSmallNetworks(t *testing.T) {
-	trials := 5000
-	if testing.Short() {
-		trials = 500
-	}
-	rng := rand.New(rand.NewPCG(7, 9))
-	for trial := 0; trial < trials; trial++ {
-		cfg := loihi.DefaultChip()
-		cfg.Cycles.RouterFIFO = 1 + rng.IntN(2)
-		cfg.Cycles.CoreInQueue = 1 + rng.IntN(2)
-		ncores := 2 + rng.IntN(3)
-		ids := rng.Perm(cfg.CoresPerChip())[:ncores]
-		se := make([][]int32, ncores)
-		var cs []*core
-		var locs []loihi.Loc
-		for i, id := range ids {
-			se[i] = []int32{int32(1 + rng.IntN(10))}
-			locs = append(locs, cfg.CoreLoc(id, 1))
-			cs = append(cs, &core{idx: i, loc: locs[i], axCycles: se[i]})
-		}
-		a := newNoC(&cfg, 1, cs)
-		b := newRefNet(&cfg, 1, locs, se)
-		var got []int64
-		a.onDeliver = func(seq int32, t int64) {
-			for int(seq) >= len(got) {
-				got = append(got, -1)
-			}
-			got[seq] = t
-		}
-		type ev struct {
-			s, d int
-			t    int64
-		}
-		var evs []ev
-		for k := 1 + rng.IntN(6); k > 0; k-- {
-			evs = append(evs, ev{rng.IntN(ncores), rng.IntN(ncores), int64(rng.IntN(10))})
-		}
-		sort.SliceStable(evs, func(i, j int) bool { return evs[i].t < evs[j].t })
-		for _, e := range evs {
-			a.add(e.s, e.d, 0, e.t)
-			b.add(e.s, e.d, 0, e.t)
-		}
-		ce := make([]int64, ncores)
-		qa, errA := a.run(ce, make([]int64, ncores), make([]int64, ncores))
-		qb, errB := b.run(ce, make([]int64, ncores), make([]int64, ncores))
-		if errA != nil || errB != nil || qa != qb || !slices.Equal(got, b.delivered) || a.stats != b.stats {
-			var l []string
-			for i := range locs {
-				l = append(l, fmt.Sprintf("core %d at (%d,%d) #%d, SE %d", i, locs[i].X, locs[i].Y, locs[i].Core, se[i][0]))
-			}
-			t.Fatalf("trial %d (FIFO %d, queue %d; %v)\npackets (src, dst, emit) %v\nevent-driven: delivered %v, quiet %d, %v\nreference:    delivered %v, quiet %d, %v",
-				trial, cfg.Cycles.RouterFIFO, cfg.Cycles.CoreInQueue, l, evs, got, qa, errA, b.delivered, qb, errB)
 		}
 	}
 }
