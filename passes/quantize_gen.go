@@ -392,24 +392,29 @@ func (gn *qgen) finish(prog *fixed.Program) (*fixed.Pop, *PopQuant, map[string]*
 			fp.Vals[r][j] = int64(q.pop.RefractorySteps.At(j)) - 1
 		}
 	}
+	// initLeaf gives neuron j's leaves at the quantised initial state:
+	// states as rounded, inputs 0, parameters.
+	initLeaf := func(j int) func(ir.NodeID) (float64, bool) {
+		return func(id ir.NodeID) (float64, bool) {
+			n := g.Node(id)
+			switch n.Op {
+			case ir.OpState:
+				si := q.pop.StateIndex(n.Name)
+				return float64(fp.Vals[gn.stateR[si]][j]) * fp.Conv[gn.stateR[si]].Scale, true
+			case ir.OpInput:
+				return 0, true
+			case ir.OpParam:
+				v, _ := q.pop.Param(n.Name)
+				return v.At(j), true
+			}
+			return 0, false
+		}
+	}
 	// The spike condition at the (quantised) initial state.
 	if r := prog.Reg("_prev"); r >= 0 {
 		order := g.PostOrder(gn.cond)
 		for j := 0; j < q.pop.N; j++ {
-			c := qeval(g, order, gn.cond, func(id ir.NodeID) (float64, bool) {
-				n := g.Node(id)
-				switch n.Op {
-				case ir.OpState:
-					si := q.pop.StateIndex(n.Name)
-					return float64(fp.Vals[gn.stateR[si]][j]) * fp.Conv[gn.stateR[si]].Scale, true
-				case ir.OpInput:
-					return 0, true
-				case ir.OpParam:
-					v, _ := q.pop.Param(n.Name)
-					return v.At(j), true
-				}
-				return 0, false
-			})
+			c := qeval(g, order, gn.cond, initLeaf(j))
 			if c != 0 {
 				fp.Vals[r][j] = 1
 			}
@@ -443,20 +448,7 @@ func (gn *qgen) finish(prog *fixed.Program) (*fixed.Pop, *PopQuant, map[string]*
 		lq.Conv = fp.Conv[r]
 		order := g.PostOrder(root)
 		for j := 0; j < q.pop.N; j++ {
-			x := qeval(g, order, root, func(id ir.NodeID) (float64, bool) {
-				n := g.Node(id)
-				switch n.Op {
-				case ir.OpState:
-					si := q.pop.StateIndex(n.Name)
-					return float64(fp.Vals[gn.stateR[si]][j]) * fp.Conv[gn.stateR[si]].Scale, true
-				case ir.OpInput:
-					return 0, true
-				case ir.OpParam:
-					v, _ := q.pop.Param(n.Name)
-					return v.At(j), true
-				}
-				return 0, false
-			})
+			x := qeval(g, order, root, initLeaf(j))
 			if math.IsNaN(x) || math.IsInf(x, 0) {
 				return nil, nil, nil, fmt.Errorf("let %s is %g at the initial state of neuron %d", l.Name, x, j)
 			}

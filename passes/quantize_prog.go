@@ -531,16 +531,10 @@ func buildMono(g *ir.Graph, c float64, f map[ir.NodeID]int) ir.NodeID {
 // samples (each a recorded neuron at one step: its states then, the input
 // it received in that step, its params) and records the observed range.
 func (gn *qgen) ranges() error {
-	q, g := gn.q, gn.g
+	q := gn.q
 	pp := q.prof
-	ce := compileQ(g, gn.roots()...)
-	slotVar := make([]int, len(ce.order)) // slot → variable index, or -1
-	for i, id := range ce.order {
-		slotVar[i] = -1
-		if vi, ok := gn.varOf[id]; ok {
-			slotVar[i] = vi
-		}
-	}
+	sm := gn.newSampler(gn.roots()...)
+	ce := sm.ce
 	lo := make([]float64, len(ce.order))
 	hi := make([]float64, len(ce.order))
 	for i := range lo {
@@ -552,29 +546,8 @@ func (gn *qgen) ranges() error {
 	}
 	total := nsamp * pp.n
 	stride := max(1, total/60000)
-	leafVal := make([]float64, len(gn.vars))
-	set := func(slot int) (float64, bool) {
-		if vi := slotVar[slot]; vi >= 0 {
-			return leafVal[vi], true
-		}
-		return 0, false
-	}
 	evalSample := func(s, j int) {
-		for vi, v := range gn.vars {
-			switch v.op {
-			case ir.OpState:
-				leafVal[vi] = pp.states[v.idx][s][j]
-			case ir.OpInput:
-				x := 0.0
-				if in := pp.inputs[v.idx]; in != nil && s+1 < len(in) {
-					x = in[s+1][j]
-				}
-				leafVal[vi] = x
-			case ir.OpParam:
-				leafVal[vi] = q.pop.Params[v.idx].At(j)
-			}
-		}
-		ce.run(set)
+		sm.eval(s, j, 1) // the input received in step s: recorded at s+1
 		for i, x := range ce.vals {
 			if !math.IsNaN(x) && !math.IsInf(x, 0) {
 				lo[i], hi[i] = min(lo[i], x), max(hi[i], x)
@@ -612,6 +585,56 @@ func (gn *qgen) ranges() error {
 	return nil
 }
 
+// sampler evaluates compiled expressions at the profiling samples.
+type sampler struct {
+	gn      *qgen
+	ce      *qexpr
+	slotVar []int // slot → variable index, or -1
+	leafVal []float64
+	set     func(slot int) (float64, bool)
+}
+
+func (gn *qgen) newSampler(roots ...ir.NodeID) *sampler {
+	sm := &sampler{gn: gn, ce: compileQ(gn.g, roots...), leafVal: make([]float64, len(gn.vars))}
+	sm.slotVar = make([]int, len(sm.ce.order))
+	for i, id := range sm.ce.order {
+		sm.slotVar[i] = -1
+		if vi, ok := gn.varOf[id]; ok {
+			sm.slotVar[i] = vi
+		}
+	}
+	sm.set = func(slot int) (float64, bool) {
+		if vi := sm.slotVar[slot]; vi >= 0 {
+			return sm.leafVal[vi], true
+		}
+		return 0, false
+	}
+	return sm
+}
+
+// eval evaluates every node at sample s (a step boundary) of neuron j:
+// its states recorded at s, its inputs recorded at s+inOff (0 past the
+// end), its params; the values are in sm.ce.vals.
+func (sm *sampler) eval(s, j, inOff int) {
+	gn := sm.gn
+	pp := gn.q.prof
+	for vi, v := range gn.vars {
+		switch v.op {
+		case ir.OpState:
+			sm.leafVal[vi] = pp.states[v.idx][s][j]
+		case ir.OpInput:
+			x := 0.0
+			if in := pp.inputs[v.idx]; in != nil && s+inOff < len(in) {
+				x = in[s+inOff][j]
+			}
+			sm.leafVal[vi] = x
+		case ir.OpParam:
+			sm.leafVal[vi] = gn.q.pop.Params[v.idx].At(j)
+		}
+	}
+	sm.ce.run(sm.set)
+}
+
 // letRanges evaluates the recorded lets where they are sampled: at step
 // boundary s, over the states then (after step s−1, resets included) and
 // the inputs step s−1 used (0 at s = 0), as the float interpreter records
@@ -645,39 +668,11 @@ func (gn *qgen) letRanges(nsamp, stride int) {
 			}
 		}
 	}
-	ce := compileQ(gn.g, gn.letRoot...)
-	slotVar := make([]int, len(ce.order))
-	for i, id := range ce.order {
-		slotVar[i] = -1
-		if vi, ok := gn.varOf[id]; ok {
-			slotVar[i] = vi
-		}
-	}
-	leafVal := make([]float64, len(gn.vars))
-	set := func(slot int) (float64, bool) {
-		if vi := slotVar[slot]; vi >= 0 {
-			return leafVal[vi], true
-		}
-		return 0, false
-	}
+	sm := gn.newSampler(gn.letRoot...)
+	ce := sm.ce
 	total := nsamp * pp.n
 	for idx := 0; idx < total; idx += stride {
-		s, j := idx/pp.n, idx%pp.n
-		for vi, v := range gn.vars {
-			switch v.op {
-			case ir.OpState:
-				leafVal[vi] = pp.states[v.idx][s][j]
-			case ir.OpInput:
-				x := 0.0
-				if in := pp.inputs[v.idx]; in != nil && s < len(in) {
-					x = in[s][j]
-				}
-				leafVal[vi] = x
-			case ir.OpParam:
-				leafVal[vi] = q.pop.Params[v.idx].At(j)
-			}
-		}
-		ce.run(set)
+		sm.eval(idx/pp.n, idx%pp.n, 0) // the inputs step s−1 used: recorded at s
 		for i, x := range ce.vals {
 			if math.IsNaN(x) || math.IsInf(x, 0) {
 				continue
