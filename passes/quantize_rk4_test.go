@@ -7,10 +7,8 @@ import (
 	"testing"
 
 	"snnc/frontend"
-	"snnc/instance"
 	"snnc/internal/fixed"
 	"snnc/internal/results"
-	"snnc/interp"
 	"snnc/ir"
 )
 
@@ -44,22 +42,8 @@ func quantizeRK4File(t *testing.T, method string) (fl, fx *results.Result, prog 
 			}
 		}
 	}
-	inst, err := instance.Build(m, "", instance.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fl, err = interp.Run(inst, interp.RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, rep, err := Quantize(m, QuantizeOptions{Inst: inst})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fx, err = interp.RunFixed(net, interp.RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	inst := buildInst(t, m)
+	fl, fx, net, rep := floatAndFixed(t, m, inst, QuantizeOptions{})
 	if testing.Verbose() {
 		t.Logf("%s:\n%s", method, rep)
 	}
@@ -155,22 +139,7 @@ network n {
 }
 `
 	m := compileSrc(t, "z.snn", src)
-	inst, err := instance.Build(m, "", instance.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fl, err := interp.Run(inst, interp.RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, _, err := Quantize(m, QuantizeOptions{Inst: inst})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fx, err := interp.RunFixed(net, interp.RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fl, fx, _, _ := floatAndFixed(t, m, buildInst(t, m), QuantizeOptions{})
 	a, b := fl.Traces[0].Values, fx.Traces[0].Values
 	for s := range a {
 		if math.Abs(a[s][0]-b[s][0]) > 1e-6 {

@@ -30,6 +30,36 @@ func compileSrc(t *testing.T, name, src string) *ir.Module {
 	return m
 }
 
+// buildInst instantiates m's only network.
+func buildInst(t *testing.T, m *ir.Module) *instance.Instance {
+	t.Helper()
+	inst, err := instance.Build(m, "", instance.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return inst
+}
+
+// floatAndFixed runs inst in float64, quantises m with opt (its Inst set to
+// inst) and runs the fixed-point program.
+func floatAndFixed(t *testing.T, m *ir.Module, inst *instance.Instance, opt QuantizeOptions) (fl, fx *results.Result, net *fixed.Net, rep *QuantReport) {
+	t.Helper()
+	fl, err := interp.Run(inst, interp.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.Inst = inst
+	net, rep, err = Quantize(m, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx, err = interp.RunFixed(net, interp.RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fl, fx, net, rep
+}
+
 func traceInts(t *testing.T, res *results.Result, name string, n int) []int64 {
 	t.Helper()
 	for _, tr := range res.Traces {
@@ -121,22 +151,7 @@ func TestQuantizeSquidSpikeTimes(t *testing.T) {
 }
 `, "AMP", amp, 1)
 		m := compileSrc(t, "squid.snn", src)
-		inst, err := instance.Build(m, "", instance.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		fl, err := interp.Run(inst, interp.RunOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		net, rep, err := Quantize(m, QuantizeOptions{Inst: inst})
-		if err != nil {
-			t.Fatal(err)
-		}
-		fx, err := interp.RunFixed(net, interp.RunOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		fl, fx, _, rep := floatAndFixed(t, m, buildInst(t, m), QuantizeOptions{})
 		a, b := spikeTimes(fl), spikeTimes(fx)
 		if len(a) != len(b) || len(a) < 10 {
 			t.Fatalf("%s uA/cm2: float %d spikes, fixed %d\n%s", amp, len(a), len(b), rep)
@@ -172,23 +187,9 @@ func TestQuantizeBenchmarkRates(t *testing.T) {
 		if len(errs) > 0 {
 			t.Fatal(errs)
 		}
-		inst, err := instance.Build(m, "", instance.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		inst := buildInst(t, m)
 		inst.Duration, inst.Steps = 0.3, instance.StepsFor(0.3, inst.Dt)
-		fl, err := interp.Run(inst, interp.RunOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		net, _, err := Quantize(m, QuantizeOptions{Inst: inst, NoErrorRun: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		fx, err := interp.RunFixed(net, interp.RunOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		fl, fx, _, _ := floatAndFixed(t, m, inst, QuantizeOptions{NoErrorRun: true})
 		rf, rx := meanRate(fl), meanRate(fx)
 		t.Logf("%s, 300 ms: mean rate float %.3f Hz, fixed %.3f Hz (%+.1f%%)", f, rf, rx, 100*(rx-rf)/rf)
 		if math.Abs(rx-rf) > 0.1*rf || rf == 0 {
@@ -209,24 +210,9 @@ func TestQuantizeLIFOnCubaDatapath(t *testing.T) {
 }
 `
 	m := compileSrc(t, "l.snn", src)
-	inst, err := instance.Build(m, "", instance.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fl, err := interp.Run(inst, interp.RunOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, rep, err := Quantize(m, QuantizeOptions{Inst: inst})
-	if err != nil {
-		t.Fatal(err)
-	}
+	fl, fx, net, rep := floatAndFixed(t, m, buildInst(t, m), QuantizeOptions{})
 	if rep.Pops[0].Datapath != "cuba-lif" || net.Pops[0].Cuba == nil {
 		t.Fatalf("lif not on the datapath:\n%s", rep)
-	}
-	fx, err := interp.RunFixed(net, interp.RunOptions{})
-	if err != nil {
-		t.Fatal(err)
 	}
 	a, b := fl.Spikes[0].TimeMs, fx.Spikes[0].TimeMs
 	if len(a) == 0 || math.Abs(float64(len(a)-len(b))) > 0.05*float64(len(a))+1 {
@@ -327,22 +313,7 @@ func TestQuantizeStdlibModels(t *testing.T) {
 		t.Run(c.model, func(t *testing.T) {
 			src := "network n {\n dt = " + c.dt + "\n duration = " + c.dur + "\n pop p = " + c.model + "[2]\n stim s -> p." + c.input + " = constant(" + c.amp + ")\n record p spikes\n}\n"
 			m := compileSrc(t, "n.snn", src)
-			inst, err := instance.Build(m, "", instance.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			fl, err := interp.Run(inst, interp.RunOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			net, rep, err := Quantize(m, QuantizeOptions{Inst: inst})
-			if err != nil {
-				t.Fatal(err)
-			}
-			fx, err := interp.RunFixed(net, interp.RunOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			fl, fx, _, rep := floatAndFixed(t, m, buildInst(t, m), QuantizeOptions{})
 			a, b := len(fl.Spikes[0].Neuron), len(fx.Spikes[0].Neuron)
 			t.Logf("%s: %s, float %d spikes, fixed %d", c.model, rep.Pops[0].Datapath, a, b)
 			if a == 0 || math.Abs(float64(a-b)) > 0.1*float64(a)+1 {
