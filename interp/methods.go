@@ -47,36 +47,11 @@ func updateRoots(u *ir.Unit, g *ir.Graph, dt float64) ([]ir.NodeID, error) {
 			roots = append(roots, g.Add(g.Ref(ir.OpState, s.Name), g.Mul(g.Const(dt), f[i])))
 		}
 	case ir.RK4:
-		t := g.Time()
-		stage := func(k []ir.NodeID, frac float64) []ir.NodeID {
-			// f at x + frac·k, t + frac·dt
-			repl := map[ir.NodeID]ir.NodeID{t: g.Add(t, g.Const(frac*dt))}
-			for i, s := range u.States {
-				x := g.Ref(ir.OpState, s.Name)
-				step := k[i]
-				if frac != 1 {
-					step = g.Mul(k[i], g.Const(frac))
-				}
-				repl[x] = g.Add(x, step)
-			}
-			out := make([]ir.NodeID, len(u.States))
-			for i := range u.States {
-				out[i] = g.Mul(g.Const(dt), g.Replace(f[i], repl))
-			}
-			return out
-		}
-		k1 := make([]ir.NodeID, len(u.States))
-		for i := range u.States {
-			k1[i] = g.Mul(g.Const(dt), f[i])
-		}
-		k2 := stage(k1, 0.5)
-		k3 := stage(k2, 0.5)
-		k4 := stage(k3, 1)
-		two := g.Const(2)
+		names := make([]string, len(u.States))
 		for i, s := range u.States {
-			sum := g.Add(g.Add(g.Add(k1[i], g.Mul(two, k2[i])), g.Mul(two, k3[i])), k4[i])
-			roots = append(roots, g.Add(g.Ref(ir.OpState, s.Name), g.Div(sum, g.Const(6))))
+			names[i] = s.Name
 		}
+		roots = g.RK4(names, f, dt)
 	default:
 		return nil, fmt.Errorf("unit %s: unknown method %v", u.Name, u.Method)
 	}
