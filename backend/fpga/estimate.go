@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"snnc/internal/fixed"
+	"snnc/internal/units"
 )
 
 // Estimate is a rough resource and timing estimate of the generated design
@@ -687,26 +688,9 @@ func pct(a, b int) string {
 	return fmt.Sprintf("%.1f%%", 100*float64(a)/float64(b))
 }
 
-func group(n int64) string {
-	s := fmt.Sprint(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var out []string
-	for len(s) > 3 {
-		out = append([]string{s[len(s)-3:]}, out...)
-		s = s[:len(s)-3]
-	}
-	out = append([]string{s}, out...)
-	r := strings.Join(out, ",")
-	if neg {
-		r = "-" + r
-	}
-	return r
-}
-
 func factor(x float64) string {
 	if x >= 100 {
-		return group(int64(math.Round(x)))
+		return units.Group(int64(math.Round(x)))
 	}
 	return fmt.Sprintf("%.3g", x)
 }
@@ -731,14 +715,14 @@ func (e *Estimate) Table() string {
 		e.Network, e.Part.Name, e.Part.Family, e.ClockMHz, e.Reuse, e.Parallel, e.IO)
 	rows := [][]string{{"unit", "what", "mult", "DSP", "BRAM18", "LUT", "FF", "cycles/step", "worst"}}
 	for _, u := range e.Units {
-		rows = append(rows, []string{strings.TrimSpace(u.Kind + " " + u.Name), u.Detail, group(int64(u.Multipliers)), group(int64(u.DSP)), group(int64(u.BRAM18)),
-			group(int64(u.LUT)), group(int64(u.FF)), group(u.Cycles), group(u.CyclesWorst)})
+		rows = append(rows, []string{strings.TrimSpace(u.Kind + " " + u.Name), u.Detail, units.Group(int64(u.Multipliers)), units.Group(int64(u.DSP)), units.Group(int64(u.BRAM18)),
+			units.Group(int64(u.LUT)), units.Group(int64(u.FF)), units.Group(u.Cycles), units.Group(u.CyclesWorst)})
 	}
-	rows = append(rows, []string{"total", "", group(int64(e.Multipliers)), group(int64(e.DSP)), group(int64(e.BRAM18)),
-		group(int64(e.LUT)), group(int64(e.FF)), group(e.CyclesPerStep), group(e.CyclesWorst)})
+	rows = append(rows, []string{"total", "", units.Group(int64(e.Multipliers)), units.Group(int64(e.DSP)), units.Group(int64(e.BRAM18)),
+		units.Group(int64(e.LUT)), units.Group(int64(e.FF)), units.Group(e.CyclesPerStep), units.Group(e.CyclesWorst)})
 	p := e.Part
-	rows = append(rows, []string{"part " + p.Name, p.Board, group(MaxParallelMultipliers), group(int64(p.DSP)), group(int64(2 * p.BRAM36)),
-		group(int64(p.LUT)), group(int64(p.FF)), "", ""})
+	rows = append(rows, []string{"part " + p.Name, p.Board, units.Group(MaxParallelMultipliers), units.Group(int64(p.DSP)), units.Group(int64(2 * p.BRAM36)),
+		units.Group(int64(p.LUT)), units.Group(int64(p.FF)), "", ""})
 	rows = append(rows, []string{"utilisation", "", pct(e.Multipliers, MaxParallelMultipliers), pct(e.DSP, p.DSP), pct(e.BRAM18, 2*p.BRAM36),
 		pct(e.LUT, p.LUT), pct(e.FF, p.FF), "", ""})
 	width := make([]int, len(rows[0]))
@@ -769,9 +753,9 @@ func (e *Estimate) Table() string {
 			b.WriteString(strings.Join(sep, "  ") + "\n")
 		}
 	}
-	fmt.Fprintf(&b, "\nBRAM36: %s (BRAM18 / 2). mult: multipliers working in parallel (HLS fails beyond ~%s).\n", group(int64(e.BRAM36)), group(MaxParallelMultipliers))
+	fmt.Fprintf(&b, "\nBRAM36: %s (BRAM18 / 2). mult: multipliers working in parallel (HLS fails beyond ~%s).\n", units.Group(int64(e.BRAM36)), units.Group(MaxParallelMultipliers))
 	fmt.Fprintf(&b, "cycles per step: %s with populations firing at %g Hz (Poisson and spike-list sources at their rates), %s worst case (every neuron fires)\n",
-		group(e.CyclesPerStep), e.ActivityHz, group(e.CyclesWorst))
+		units.Group(e.CyclesPerStep), e.ActivityHz, units.Group(e.CyclesWorst))
 	fmt.Fprintf(&b, "time-step rate: %ssteps/s at %g MHz = %s × real time (dt %g ms); worst case %ssteps/s\n",
 		si(e.StepRate), e.ClockMHz, factor(e.RealTime), e.DtMs, si(e.ClockMHz*1e6/float64(max(e.CyclesWorst, 1))))
 	if e.FitReuse > 0 {

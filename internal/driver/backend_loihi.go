@@ -13,6 +13,7 @@ import (
 	"snnc/backend/loihi/toolchain"
 	"snnc/internal/atomicfile"
 	"snnc/internal/results"
+	"snnc/internal/units"
 	"snnc/sim"
 )
 
@@ -120,10 +121,10 @@ func loihiNote(note func(string), res *results.Result, st *sim.Stats) {
 		speed = fmt.Sprintf("%.3g× slower than real time", perStep/dt)
 	}
 	note(fmt.Sprintf("chip: %s on %s; %s cycles per step (min %s, max %s): %s per %s step at %s, %s",
-		countOf(len(st.Cores), "core"), countOf(len(chips), "chip"), groupDigits(int64(math.Round(st.MeanStepCycles))),
-		groupDigits(st.MinStepCycles), groupDigits(st.MaxStepCycles), siUnit(perStep, "s"), siUnit(dt, "s"), siUnit(clock, "Hz"), speed))
+		countOf(len(st.Cores), "core"), countOf(len(chips), "chip"), units.Group(int64(math.Round(st.MeanStepCycles))),
+		units.Group(st.MinStepCycles), units.Group(st.MaxStepCycles), units.FormatSI(perStep, "s"), units.FormatSI(dt, "s"), units.FormatSI(clock, "Hz"), speed))
 	note(fmt.Sprintf("chip energy: %s per step, %s in all (an estimate from published per-operation figures, docs/chip.md §10)",
-		siUnit(st.Energy.PerStep*1e-12, "J"), siUnit(st.Energy.Total*1e-12, "J")))
+		units.FormatSI(st.Energy.PerStep*1e-12, "J"), units.FormatSI(st.Energy.Total*1e-12, "J")))
 }
 
 // countOf returns "1 core", "3 cores".
@@ -132,36 +133,6 @@ func countOf(n int, what string) string {
 		return "1 " + what
 	}
 	return fmt.Sprintf("%d %ss", n, what)
-}
-
-// groupDigits writes n with thousands separated by commas.
-func groupDigits(n int64) string {
-	s := strconv.FormatInt(max(n, -n), 10)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if n < 0 {
-		s = "-" + s
-	}
-	return s
-}
-
-// siUnit writes x (in unit) with three significant digits and an SI
-// prefix: 1.31e-05 s is "13.1 µs".
-func siUnit(x float64, unit string) string {
-	prefixes := []struct {
-		p string
-		f float64
-	}{{"T", 1e12}, {"G", 1e9}, {"M", 1e6}, {"k", 1e3}, {"", 1}, {"m", 1e-3}, {"µ", 1e-6}, {"n", 1e-9}, {"p", 1e-12}}
-	if x == 0 {
-		return "0 " + unit
-	}
-	for _, p := range prefixes {
-		if math.Abs(x) >= p.f*0.9995 {
-			return fmt.Sprintf("%.3g %s%s", x/p.f, p.p, unit)
-		}
-	}
-	return fmt.Sprintf("%.3g %s%s", x/1e-15, "f", unit)
 }
 
 // loihiWriteStats writes the chip's statistics for --stats (nothing when

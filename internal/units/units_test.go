@@ -122,3 +122,20 @@ func TestScaleDecimal(t *testing.T) {
 		t.Errorf("uF/cm2 scale %v", u.Scale)
 	}
 }
+
+func TestGroupAndFormatSI(t *testing.T) {
+	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", -1234567: "-1,234,567", 13191: "13,191"} {
+		if got := Group(n); got != want {
+			t.Errorf("Group(%d) = %q, want %q", n, got, want)
+		}
+	}
+	for _, c := range []struct {
+		x    float64
+		unit string
+		want string
+	}{{1.31e-5, "s", "13.1 µs"}, {3.08e-7, "J", "308 nJ"}, {1e9, "Hz", "1 GHz"}, {2.39e-3, "J", "2.39 mJ"}, {0.0001, "s", "100 µs"}, {4.52e-10, "J", "452 pJ"}, {0, "J", "0 J"}, {2e-15, "J", "0.002 pJ"}} {
+		if got := FormatSI(c.x, c.unit); got != c.want {
+			t.Errorf("FormatSI(%g, %s) = %q, want %q", c.x, c.unit, got, c.want)
+		}
+	}
+}
