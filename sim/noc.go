@@ -68,7 +68,7 @@ type fifo struct {
 	h, n uint8
 	mask uint8 // ring size − 1
 	cap  uint8 // credits: packets it may hold
-	max  uint8 // largest occupancy seen
+	max  uint8 // largest occupancy seen (not for injection FIFOs, which count packets injected ahead: see localFIFOMax)
 }
 
 // maxFIFO bounds router FIFOs and core input queues (packets).
