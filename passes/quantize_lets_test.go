@@ -29,13 +29,11 @@ func letsNet(t *testing.T) (*ir.Module, *instance.Instance) {
 
 func trace(t *testing.T, r *results.Result, name string) *results.Trace {
 	t.Helper()
-	for i := range r.Traces {
-		if r.Traces[i].Name == name {
-			return &r.Traces[i]
-		}
+	tr := r.Trace(name)
+	if tr == nil {
+		t.Fatalf("no trace %s", name)
 	}
-	t.Fatalf("no trace %s", name)
-	return nil
+	return tr
 }
 
 // A recorded let is sampled in fixed point as the float interpreter

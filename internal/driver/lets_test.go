@@ -37,13 +37,11 @@ func runBackend(t *testing.T, file, backend string) *results.Result {
 
 func traceOf(t *testing.T, r *results.Result, name string) *results.Trace {
 	t.Helper()
-	for i := range r.Traces {
-		if r.Traces[i].Name == name {
-			return &r.Traces[i]
-		}
+	tr := r.Trace(name)
+	if tr == nil {
+		t.Fatalf("no trace %s", name)
 	}
-	t.Fatalf("no trace %s", name)
-	return nil
+	return tr
 }
 
 // traceErr returns the largest and the RMS |a − b| over every sample, after

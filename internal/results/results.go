@@ -34,3 +34,13 @@ type Trace struct {
 	Neurons []int
 	Values  [][]float64
 }
+
+// Trace returns the trace called name (pop.var), or nil.
+func (r *Result) Trace(name string) *Trace {
+	for i := range r.Traces {
+		if r.Traces[i].Name == name {
+			return &r.Traces[i]
+		}
+	}
+	return nil
+}
