@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -211,11 +210,3 @@ func BenchmarkNoCSparse(b *testing.B) {
 	b.ReportMetric(float64((cpuTime()-c0).Nanoseconds())/float64(pk*int64(b.N)), "cpu-ns/packet")
 }
 
-// cpuTime returns the process's user and system CPU time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
