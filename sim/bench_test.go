@@ -209,4 +209,3 @@ func BenchmarkNoCSparse(b *testing.B) {
 	// CPU time as well: this machine is often shared.
 	b.ReportMetric(float64((cpuTime()-c0).Nanoseconds())/float64(pk*int64(b.N)), "cpu-ns/packet")
 }
-
